@@ -1,0 +1,50 @@
+"""Mitra: the partner-collaboration platform of Indonesia's PLUT-KUMKM centres."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from mitra import config as config_module
+from mitra.extensions import db, migrate
+from mitra.sqlite import enable_sqlite_pragmas
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; `config` (tests) overrides what the environment says."""
+    settings = config_module.from_environment()
+    settings.update(config or {})
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
+    app.config.update(settings)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from mitra import models  # noqa: F401  (registers the tables before Alembic looks)
+
+    enable_sqlite_pragmas()
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(config_module.REPO_ROOT / "migrations"),
+        render_as_batch=True,  # SQLite can only ALTER by copying the table
+        compare_type=True,
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from mitra.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from mitra.cli import register
+
+    register(app)

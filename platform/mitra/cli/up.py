@@ -1,0 +1,143 @@
+"""`mitra up`: the whole platform on one machine, as `make run` starts it.
+
+Migrates, loads the demo data into an empty database, then supervises one process per
+role (web, relay, workers, scheduler): a child that dies is restarted with backoff, and
+one Ctrl-C (or SIGTERM) stops them all.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    process: subprocess.Popen | None = None
+    restarts: int = 0
+    next_start: float = 0.0
+    started_at: float = field(default=0.0)
+
+
+def platform_processes(host: str, port: int) -> list[Child]:
+    """The processes of the embedded platform, each a `mitra` subcommand."""
+    mitra = [sys.executable, "-m", "mitra.cli"]
+    return [
+        Child("web", [*mitra, "run", "--host", host, "--port", str(port), "--no-reload",
+                      "--no-debugger", "--with-threads"]),
+    ]
+
+
+def prepare_database(seed: bool = True) -> bool:
+    """Bring the schema up to date and the reference data with it; load the demo data
+    into a database that holds no centre yet. Returns True when demo data was loaded."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from mitra.extensions import db
+    from mitra.models import Centre
+    from mitra.services.demo_data import load_reference_data, seed_demo
+
+    upgrade()
+    try:
+        load_reference_data(db.session)
+        if not seed or db.session.scalar(select(func.count()).select_from(Centre)):
+            return False
+        seed_demo(db.session)
+        return True
+    finally:
+        # This process only supervises from here on: hold no transaction, no connection
+        # (on SQLite an open transaction would lock every other process out).
+        db.session.remove()
+        db.engine.dispose()
+
+
+def print_banner(url: str) -> None:
+    from mitra.services.demo_data import DEMO_LOGINS
+
+    click.echo("")
+    click.echo(f"  Mitra is starting at {url}  (health: {url}/healthz)")
+    click.echo("  Demo logins:")
+    for role, email, password in DEMO_LOGINS:
+        click.echo(f"    {role:<15} {email:<32} {password}")
+    click.echo("  Press Ctrl-C once to stop everything.")
+    click.echo("")
+
+
+class Supervisor:
+    def __init__(self, children: list[Child], env: dict[str, str]):
+        self.children = children
+        self.env = env
+        self.stopping = False
+
+    def _start(self, child: Child) -> None:
+        child.process = subprocess.Popen(child.argv, env=self.env)
+        child.started_at = time.monotonic()
+        click.echo(f"[up] started {child.name} (pid {child.process.pid})")
+
+    def _stop(self, *_args) -> None:
+        self.stopping = True
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        for child in self.children:
+            self._start(child)
+        while not self.stopping:
+            time.sleep(0.2)
+            now = time.monotonic()
+            for child in self.children:
+                code = child.process.poll() if child.process else None
+                if child.process and code is not None:
+                    # Quick crashes back off up to 30 s; a long healthy run resets the count.
+                    child.restarts = 0 if now - child.started_at > 60 else child.restarts + 1
+                    delay = min(30.0, 2 ** child.restarts)
+                    click.echo(f"[up] {child.name} exited with {code}; restarting in {delay:.0f} s")
+                    child.process, child.next_start = None, now + delay
+                if child.process is None and now >= child.next_start:
+                    self._start(child)
+        return self.shutdown()
+
+    def shutdown(self, grace: float = 15.0) -> int:
+        click.echo("[up] stopping ...")
+        live = [c for c in self.children if c.process and c.process.poll() is None]
+        for child in live:
+            child.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for child in live:
+            try:
+                child.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                click.echo(f"[up] {child.name} did not stop in {grace:.0f} s; killing it")
+                child.process.kill()
+                child.process.wait()
+        click.echo("[up] stopped")
+        return 0
+
+
+@click.command("up")
+@click.option("--host", default=lambda: os.environ.get("MITRA_HOST", "127.0.0.1"),
+              show_default="127.0.0.1 or $MITRA_HOST", help="Address the web server binds.")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("MITRA_PORT", "5000")),
+              show_default="5000 or $MITRA_PORT", help="Port of the web server.")
+@click.option("--no-seed", is_flag=True, help="Never load demo data, even into an empty database.")
+@with_appcontext
+def up_command(host: str, port: int, no_seed: bool) -> None:
+    """Migrate, seed an empty database, and run every Mitra process until Ctrl-C."""
+    if prepare_database(seed=not no_seed):
+        click.echo("[up] empty database: demo data loaded")
+    url = f"http://{host}:{port}"
+    print_banner(url)
+    env = dict(os.environ, MITRA_INSTANCE_PATH=current_app.config["INSTANCE_PATH"])
+    env.setdefault("MITRA_BASE_URL", url)
+    sys.exit(Supervisor(platform_processes(host, port), env).run())

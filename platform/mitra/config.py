@@ -1,0 +1,78 @@
+"""Configuration read from the environment, with safe local defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable Mitra."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_path() -> Path:
+    """The instance folder: databases, secrets, outgoing mail on the embedded default."""
+    return Path(os.environ.get("MITRA_INSTANCE_PATH") or REPO_ROOT / "instance").resolve()
+
+
+def _secret_key(env: str, folder: Path) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise ConfigError(
+            "SECRET_KEY is required when MITRA_ENV=production; "
+            "set it to a long random string, e.g. the output of\n"
+            "  python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    # Development and tests: generate once and keep it, so sessions survive restarts.
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment() -> dict:
+    """Build the Flask config mapping from the process environment."""
+    env = os.environ.get("MITRA_ENV", "development")
+    if env not in {"development", "production", "test"}:
+        raise ConfigError(f"MITRA_ENV must be development, production or test, not {env!r}")
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'mitra.db'}"
+    # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
+    if database_url.startswith(("postgres://", "postgresql://")):
+        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    broker_url = os.environ.get("BROKER_URL") or f"sqla+sqlite:///{folder / 'broker.db'}"
+    return {
+        "MITRA_ENV": env,
+        "INSTANCE_PATH": str(folder),
+        "SECRET_KEY": _secret_key(env, folder),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BROKER_URL": broker_url,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool(os.environ.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(os.environ.get("MAIL_USE_SSL")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Mitra <mitra@localhost>"),
+        "MITRA_BASE_URL": os.environ.get("MITRA_BASE_URL", "http://127.0.0.1:5000"),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "JSON_SORT_KEYS": False,
+    }
