@@ -9,7 +9,7 @@ from flask import Flask
 
 from mitra import config as config_module
 from mitra.extensions import db, migrate
-from mitra.sqlite import enable_sqlite_pragmas
+from mitra.sqlite import tune_sqlite
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,8 +27,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from mitra import models  # noqa: F401  (registers the tables before Alembic looks)
 
-    enable_sqlite_pragmas()
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(
         app,
         db,

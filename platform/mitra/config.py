@@ -75,4 +75,11 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "JSON_SORT_KEYS": False,
+        # Event backbone (events/, workers/runtime.py); see README "Events".
+        "EVENT_MAX_ATTEMPTS": int(os.environ.get("EVENT_MAX_ATTEMPTS", "5")),
+        "EVENT_RETRY_BASE_SECONDS": float(os.environ.get("EVENT_RETRY_BASE_SECONDS", "1.0")),
+        "EVENT_REDRIVE_AFTER_SECONDS": float(os.environ.get("EVENT_REDRIVE_AFTER_SECONDS", "300")),
+        "EVENT_REDRIVE_EVERY_SECONDS": float(os.environ.get("EVENT_REDRIVE_EVERY_SECONDS", "30")),
+        "WORKER_PREFETCH": int(os.environ.get("WORKER_PREFETCH", "100")),
+        "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30")),
     }

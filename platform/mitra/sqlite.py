@@ -7,22 +7,16 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-_installed = False
 
-
-def enable_sqlite_pragmas() -> None:
-    """Apply to every SQLite engine of this process (the app's and the embedded broker's)."""
-    global _installed
-    if _installed:
+def tune_sqlite(engine: Engine) -> None:
+    """Apply to the application's engine (not to other engines in the process)."""
+    if engine.dialect.name != "sqlite":
         return
-    _installed = True
-    event.listen(Engine, "connect", _on_connect)
-    event.listen(Engine, "begin", _on_begin)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
 
 
-def _on_connect(dbapi_connection, _record) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
+def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
     # pysqlite's own transaction handling defers BEGIN until the first write; a read that
     # later writes then fails with "database is locked" when another process wrote in between.
     # Taking over BEGIN (below) with IMMEDIATE makes writers queue on busy_timeout instead.
@@ -36,5 +30,4 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 
 def _on_begin(connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -48,7 +48,9 @@ def test_round_trip_gives_python_values_back():
     assert received.name == "collaboration.proposed"
 
 
-@pytest.mark.parametrize("change", [{"collaboration_id": "seven"}, {"starts_on": "soon"}, {"title": ""}, {"bogus": 1}])
+@pytest.mark.parametrize(
+    "change", [{"collaboration_id": "seven"}, {"starts_on": "soon"}, {"title": ""}, {"bogus": 1}]
+)
 def test_bad_data_is_refused_when_emitted(change):
     with pytest.raises(EventDataError):
         CollaborationProposed(**{**DATA, **change})

@@ -8,11 +8,14 @@ from flask.cli import FlaskGroup
 
 
 def register(app: Flask) -> None:
+    from mitra.cli.events import events_group, relay_command
     from mitra.cli.seed import seed_demo_command
     from mitra.cli.up import up_command
     from mitra.cli.users import users_group
 
     app.cli.add_command(up_command)
+    app.cli.add_command(relay_command)
+    app.cli.add_command(events_group)
     app.cli.add_command(users_group)
     app.cli.add_command(seed_demo_command)
 

@@ -1,0 +1,15 @@
+"""The handler table: for each consumer group, the function that handles each event type.
+
+A handler takes `(session, event)`, changes the database through `session` and never
+commits: the runtime commits its effect together with the `(group, event_id)` record.
+"""
+
+from __future__ import annotations
+
+from workers.runtime import HandlerTable
+
+HANDLERS: HandlerTable = {
+    "reminders": {},
+    "partnerships": {},
+    "statistics": {},
+}

@@ -1,0 +1,350 @@
+"""The consumer runtime: one kombu ConsumerMixin serving one or more consumer groups.
+
+Each delivery is handled in one database transaction that also records
+`(group, event_id)`; the ack follows the commit, so a redelivered event has no second
+effect. Deliveries that arrive together are handled in one transaction, each in its own
+savepoint. A failing handler is retried with exponential backoff by republishing the event
+with an attempts header (the same on every transport), then dead-lettered with its error.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from flask import Flask
+from kombu import Connection, Consumer, Message
+from kombu.mixins import ConsumerMixin
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from events import topology
+from events.broker import OutgoingMessage, Publisher
+from events.envelope import EnvelopeError, ReceivedEvent, decode
+from events.store import dead_letters, processed_events
+from events.types import utcnow
+from mitra.extensions import db
+
+log = logging.getLogger("mitra.worker")
+
+Handler = Callable[[Session, ReceivedEvent], None]
+HandlerTable = Mapping[str, Mapping[str, Handler]]  # group -> event type -> handler
+
+
+@dataclass
+class WorkerSettings:
+    prefetch: int = 100
+    batch_size: int = 100
+    batch_wait: float = 0.02  # seconds to wait for more deliveries before committing
+    max_attempts: int = 5
+    retry_base: float = 1.0  # seconds; doubled at each failed attempt
+    heartbeat: float = 30.0
+
+
+@dataclass
+class Delivery:
+    group: str
+    message: Message
+    event: ReceivedEvent | None = None
+    error: str | None = None
+
+    @property
+    def attempts(self) -> int:
+        return int((self.message.headers or {}).get("x-attempts", 0))
+
+    @property
+    def event_id(self) -> str:
+        if self.event is not None:
+            return self.event.id
+        return str(self.message.properties.get("message_id") or "unknown")
+
+    @property
+    def body(self) -> str:
+        body = self.message.body
+        return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+
+
+@dataclass(order=True)
+class _Retry:
+    due: float
+    seq: int
+    delivery: Delivery = field(compare=False)
+    error: str = field(compare=False)
+
+
+class GroupWorker(ConsumerMixin):
+    def __init__(
+        self,
+        app: Flask,
+        connection: Connection,
+        groups: list[str],
+        handlers: HandlerTable,
+        settings: WorkerSettings | None = None,
+    ):
+        unknown = set(groups) - set(topology.GROUPS)
+        if unknown:
+            raise ValueError(f"unknown consumer group(s): {', '.join(sorted(unknown))}")
+        self.app = app
+        self.connection = connection
+        self.groups = groups
+        self.handlers = handlers
+        self.settings = settings or WorkerSettings()
+        self.pending: list[Delivery] = []
+        self.pending_since = 0.0
+        self.retries: list[_Retry] = []
+        self._seq = itertools.count()
+        self.publisher: Publisher | None = None
+        self.handled = 0  # events whose effect committed in this process
+
+    # -- kombu wiring -------------------------------------------------------------------
+    def get_consumers(self, Consumer: type[Consumer], channel) -> list[Consumer]:  # noqa: N803
+        topology.declare(self.connection, self.groups)
+        consumers = []
+        for group in self.groups:
+            consumers.append(
+                Consumer(
+                    queues=[topology.group_queue(group, self.connection)],
+                    on_message=lambda message, g=group: self.on_message(g, message),
+                    prefetch_count=self.settings.prefetch,
+                    no_ack=False,
+                )
+            )
+            consumers.append(
+                Consumer(
+                    queues=[topology.dead_letter_queue(group, self.connection)],
+                    on_message=lambda message, g=group: self.on_dead_letter(g, message),
+                    prefetch_count=self.settings.prefetch,
+                    no_ack=False,
+                )
+            )
+        return consumers
+
+    def on_connection_revived(self) -> None:
+        # Deliveries of the lost channel will come again; forget ours without acking.
+        self.pending.clear()
+        self.retries.clear()
+        if self.publisher is not None:
+            self.publisher.close()
+        self.publisher = None
+
+    def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
+        """ConsumerMixin.consume, but waiting only briefly while a batch is open."""
+        with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
+            self.publisher = Publisher(conn.clone())
+            try:
+                while not self.should_stop:
+                    self.on_iteration()
+                    wait = self.settings.batch_wait if self.pending else self._idle_wait()
+                    try:
+                        conn.drain_events(timeout=wait)
+                    except TimeoutError:  # socket.timeout
+                        conn.heartbeat_check()
+                        self.flush()
+                    except OSError:
+                        if not self.should_stop:
+                            raise
+                    yield
+                # SIGTERM: finish what is in hand, hand back the retries.
+                self.flush()
+                self.release_retries()
+            finally:
+                self.publisher.close()
+                self.publisher.connection.release()
+
+    def _idle_wait(self) -> float:
+        if self.retries:
+            return max(0.01, min(1.0, self.retries[0].due - time.monotonic()))
+        return 1.0
+
+    def on_iteration(self) -> None:
+        if self.pending and (
+            len(self.pending) >= self.settings.batch_size
+            or time.monotonic() - self.pending_since >= self.settings.batch_wait
+        ):
+            self.flush()
+        self.republish_due_retries()
+
+    # -- deliveries -----------------------------------------------------------------------
+    def on_message(self, group: str, message: Message) -> None:
+        delivery = Delivery(group, message)
+        try:
+            delivery.event = decode(message.body)
+        except EnvelopeError as exc:
+            # A malformed message will never succeed: straight to the dead letters.
+            self.dead_letter(delivery, f"malformed event: {exc}")
+            return
+        if not self.pending:
+            self.pending_since = time.monotonic()
+        self.pending.append(delivery)
+        if len(self.pending) >= self.settings.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Handle the open batch in one transaction, each event in its own savepoint."""
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        failures: list[tuple[Delivery, str]] = []
+        done: list[Delivery] = []
+        session = db.session
+        with self.app.app_context():
+            try:
+                ids = {d.event_id for d in batch}
+                seen = {
+                    (row.consumer, row.event_id)
+                    for row in session.execute(
+                        select(processed_events.c.consumer, processed_events.c.event_id).where(
+                            processed_events.c.event_id.in_(ids),
+                            processed_events.c.consumer.in_(self.groups),
+                        )
+                    )
+                }
+                for delivery in batch:
+                    key = (delivery.group, delivery.event_id)
+                    if key in seen:
+                        done.append(delivery)  # duplicate: ack, no effect
+                        continue
+                    seen.add(key)
+                    try:
+                        with session.begin_nested():
+                            session.execute(
+                                insert(processed_events).values(
+                                    consumer=delivery.group,
+                                    event_id=delivery.event_id,
+                                    handled_at=utcnow(),
+                                )
+                            )
+                            self._handle(session, delivery)
+                        done.append(delivery)
+                    except IntegrityError as exc:
+                        if _is_duplicate(exc):
+                            done.append(delivery)  # another worker recorded it first
+                        else:
+                            failures.append((delivery, _describe(exc)))
+                    except Exception as exc:  # noqa: BLE001 - any handler error is retried
+                        failures.append((delivery, _describe(exc)))
+                session.commit()
+            except Exception as exc:  # noqa: BLE001 - the commit itself failed: retry all
+                session.rollback()
+                log.exception("batch of %d failed to commit", len(batch))
+                failures = [(d, _describe(exc)) for d in batch]
+                done = []
+            finally:
+                session.remove()
+        self.handled += len(done)
+        for delivery in done:
+            delivery.message.ack()
+        for delivery, error in failures:
+            self.schedule_retry(delivery, error)
+
+    def _handle(self, session: Session, delivery: Delivery) -> None:
+        handler = self.handlers.get(delivery.group, {}).get(delivery.event.type.type)
+        if handler is not None:
+            handler(session, delivery.event)
+
+    # -- retries and dead letters ---------------------------------------------------------------
+    def schedule_retry(self, delivery: Delivery, error: str) -> None:
+        attempts = delivery.attempts + 1
+        log.warning("%s: %s %s failed (attempt %d): %s", delivery.group,
+                    delivery.event.type.type if delivery.event else "?", delivery.event_id,
+                    attempts, error.splitlines()[-1] if error else "")
+        if attempts >= self.settings.max_attempts:
+            self.dead_letter(delivery, error, attempts)
+            return
+        delay = self.settings.retry_base * 2 ** (attempts - 1)
+        heapq.heappush(self.retries, _Retry(time.monotonic() + delay, next(self._seq), delivery, error))
+
+    def republish_due_retries(self, everything: bool = False) -> None:
+        now = time.monotonic()
+        while self.retries and (everything or self.retries[0].due <= now):
+            retry = heapq.heappop(self.retries)
+            delivery = retry.delivery
+            headers = dict(delivery.message.headers or {})
+            headers.update({"x-attempts": delivery.attempts + 1, "x-last-error": retry.error[-500:]})
+            self._publish(OutgoingMessage(delivery.event_id, _type_of(delivery), delivery.body, "",
+                                          topology.queue_name(delivery.group), True, headers))
+            delivery.message.ack()
+
+    def release_retries(self) -> None:
+        """On shutdown: put waiting retries back on the queue now, attempts counted."""
+        self.republish_due_retries(everything=True)
+
+    def dead_letter(self, delivery: Delivery, error: str, attempts: int | None = None) -> None:
+        headers = dict(delivery.message.headers or {})
+        headers.update({
+            "x-attempts": attempts if attempts is not None else delivery.attempts,
+            "x-error": error[-2000:],
+            "x-group": delivery.group,
+        })
+        log.error("%s: event %s dead-lettered after %s attempt(s)", delivery.group,
+                  delivery.event_id, headers["x-attempts"])
+        self._publish(OutgoingMessage(delivery.event_id, _type_of(delivery), delivery.body,
+                                      topology.DEAD_LETTER_EXCHANGE.name, delivery.group, True,
+                                      headers))
+        delivery.message.ack()
+
+    def on_dead_letter(self, group: str, message: Message) -> None:
+        """Record what reached a group's dead-letter queue, so operators can list and replay."""
+        delivery = Delivery(group, message)
+        headers = message.headers or {}
+        try:
+            delivery.event = decode(message.body)
+        except EnvelopeError:
+            pass
+        with self.app.app_context():
+            session = db.session
+            try:
+                exists = session.scalar(
+                    select(dead_letters.c.id).where(
+                        dead_letters.c.consumer == group,
+                        dead_letters.c.event_id == delivery.event_id,
+                        dead_letters.c.replayed_at.is_(None),
+                    )
+                )
+                if exists is None:
+                    session.execute(
+                        insert(dead_letters).values(
+                            consumer=group,
+                            event_id=delivery.event_id,
+                            type=_type_of(delivery),
+                            envelope=delivery.body,
+                            error=str(headers.get("x-error") or _broker_reason(headers)),
+                            attempts=int(headers.get("x-attempts", 0)),
+                            created_at=utcnow(),
+                        )
+                    )
+                session.commit()
+            finally:
+                session.remove()
+        message.ack()
+
+    def _publish(self, message: OutgoingMessage) -> None:
+        _ok, failed = self.publisher.publish([message])
+        if failed:
+            raise RuntimeError(failed[message.event_id])
+
+
+def _type_of(delivery: Delivery) -> str:
+    if delivery.event is not None:
+        return delivery.event.type.type
+    return str(delivery.message.properties.get("type") or "unknown")
+
+
+def _broker_reason(headers: Mapping) -> str:
+    death = headers.get("x-death") or headers.get("x-first-death-reason")
+    return f"dead-lettered by the broker: {death}" if death else "dead-lettered"
+
+
+def _describe(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def _is_duplicate(exc: IntegrityError) -> bool:
+    """True when the failing statement was our own (group, event_id) record."""
+    return "processed_events" in (exc.statement or "")
