@@ -29,6 +29,9 @@ class RelaySettings:
     redrive_every: float = 30.0
     retention: timedelta = timedelta(days=30)
     max_backoff: float = 30.0
+    # Fault injection for the crash tests: sleep between the broker's confirm and the
+    # commit that marks the rows published (a SIGKILL then lands in that window).
+    pause_after_confirm: float = 0.0
 
 
 class Relay:
@@ -124,6 +127,10 @@ class Relay:
                 .values(publish_attempts=outbox.c.publish_attempts + 1, last_error=str(exc)[:500])
             )
             raise
+        if ok and self.settings.pause_after_confirm:
+            log.warning("fault injection: %d event(s) confirmed; pausing %.0f s before the commit",
+                        len(ok), self.settings.pause_after_confirm)
+            time.sleep(self.settings.pause_after_confirm)
         now = self.clock()
         if ok:
             taken = set(ok)

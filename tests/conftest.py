@@ -23,17 +23,28 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 ON_POSTGRES = (os.environ.get("DATABASE_URL") or "").startswith("postgres")
 
 
-def _postgres_database(base_url: str, name: str) -> str:
-    """A fresh database per test process, so pytest-xdist workers do not collide."""
+def _admin_engine(base_url: str):
     url = make_url(base_url)
     if url.drivername in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    return url, create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _postgres_database(base_url: str, name: str) -> str:
+    """A fresh database per test run, so concurrent runs and xdist workers never collide."""
+    url, admin = _admin_engine(base_url)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(base_url: str, name: str) -> None:
+    _url, admin = _admin_engine(base_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -42,10 +53,13 @@ def worker_name(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(worker_name, tmp_path_factory) -> str:
+def database_url(worker_name, tmp_path_factory):
     if ON_POSTGRES:
-        return _postgres_database(os.environ["DATABASE_URL"], f"mitra_test_{worker_name}")
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'mitra.db'}"
+        name = f"mitra_test_{worker_name}_{os.getpid()}"
+        yield _postgres_database(os.environ["DATABASE_URL"], name)
+        _drop_postgres_database(os.environ["DATABASE_URL"], name)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'mitra.db'}"
 
 
 @pytest.fixture(scope="session")

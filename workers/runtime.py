@@ -284,9 +284,10 @@ class GroupWorker(ConsumerMixin):
         })
         log.error("%s: event %s dead-lettered after %s attempt(s)", delivery.group,
                   delivery.event_id, headers["x-attempts"])
-        self._publish(OutgoingMessage(delivery.event_id, _type_of(delivery), delivery.body,
-                                      topology.DEAD_LETTER_EXCHANGE.name, delivery.group, True,
-                                      headers))
+        # Straight to the queue: virtual transports keep exchange bindings per process, so
+        # only a queue name routes the same on every transport.
+        self._publish(OutgoingMessage(delivery.event_id, _type_of(delivery), delivery.body, "",
+                                      topology.dead_letter_queue_name(delivery.group), True, headers))
         delivery.message.ack()
 
     def on_dead_letter(self, group: str, message: Message) -> None:

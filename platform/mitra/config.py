@@ -80,6 +80,7 @@ def from_environment() -> dict:
         "EVENT_RETRY_BASE_SECONDS": float(os.environ.get("EVENT_RETRY_BASE_SECONDS", "1.0")),
         "EVENT_REDRIVE_AFTER_SECONDS": float(os.environ.get("EVENT_REDRIVE_AFTER_SECONDS", "300")),
         "EVENT_REDRIVE_EVERY_SECONDS": float(os.environ.get("EVENT_REDRIVE_EVERY_SECONDS", "30")),
+        "EVENT_RELAY_MAX_BACKOFF_SECONDS": float(os.environ.get("EVENT_RELAY_MAX_BACKOFF_SECONDS", "30")),
         "WORKER_PREFETCH": int(os.environ.get("WORKER_PREFETCH", "100")),
         "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30")),
     }

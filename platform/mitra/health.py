@@ -2,25 +2,64 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
-from sqlalchemy import text
+import time
 
+from flask import Blueprint, current_app, jsonify
+from kombu.utils.url import maybe_sanitize_url
+from sqlalchemy import func, select, text
+
+from events.broker import connect
+from events.store import outbox
 from mitra.extensions import db
 
 bp = Blueprint("health", __name__)
+
+_BROKER_CACHE_SECONDS = 5.0
+_broker_cache: dict[str, tuple[float, dict]] = {}
 
 
 def database_state() -> dict:
     try:
         db.session.execute(text("SELECT 1"))
         return {"ok": True, "backend": db.engine.dialect.name}
-    except Exception as exc:  # any failure means "down"; the message says why
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; the message says why
         db.session.rollback()
         return {"ok": False, "backend": db.engine.dialect.name, "error": str(exc)[:300]}
+
+
+def broker_state(url: str) -> dict:
+    """Can we reach the broker? Cached briefly so a busy prober does not flood it."""
+    cached = _broker_cache.get(url)
+    if cached and time.monotonic() - cached[0] < _BROKER_CACHE_SECONDS:
+        return cached[1]
+    state = {"url": maybe_sanitize_url(url)}
+    try:
+        with connect(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.default_channel  # noqa: B018 - opening a channel proves the broker answers
+        state["ok"] = True
+    except Exception as exc:  # noqa: BLE001
+        state.update(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])
+    _broker_cache[url] = (time.monotonic(), state)
+    return state
+
+
+def outbox_state() -> dict:
+    try:
+        backlog, oldest = db.session.execute(
+            select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
+        ).one()
+    except Exception as exc:  # noqa: BLE001
+        db.session.rollback()
+        return {"ok": False, "error": str(exc)[:300]}
+    return {"ok": True, "backlog": backlog, "oldest_unpublished": oldest.isoformat() if oldest else None}
 
 
 @bp.get("/healthz")
 def healthz():
     checks = {"database": database_state()}
+    checks["outbox"] = outbox_state() if checks["database"]["ok"] else {"ok": False}
+    checks["broker"] = broker_state(current_app.config["BROKER_URL"])
+    db.session.rollback()
     ok = all(check["ok"] for check in checks.values())
     return jsonify(status="ok" if ok else "degraded", checks=checks), 200 if ok else 503

@@ -8,6 +8,7 @@ exists: that is how a test "fixes the handler" before replaying the dead letter.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import text
@@ -27,7 +28,11 @@ class PoisonError(RuntimeError):
 
 
 def record_effect(group: str):
+    delay = float(os.environ.get("MITRA_PROBE_DELAY", "0"))
+
     def handler(session, event) -> None:
+        if delay:
+            time.sleep(delay)
         if event.data.get("title") == "poison":
             fixed = os.environ.get("MITRA_PROBE_FIXED")
             if not (fixed and Path(fixed).exists()):

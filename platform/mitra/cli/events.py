@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 import signal
 import time
 from datetime import timedelta
@@ -51,6 +52,8 @@ def relay_command(batch_size: int) -> None:
             batch_size=batch_size,
             redrive_after=timedelta(seconds=config["EVENT_REDRIVE_AFTER_SECONDS"]),
             redrive_every=config["EVENT_REDRIVE_EVERY_SECONDS"],
+            max_backoff=config["EVENT_RELAY_MAX_BACKOFF_SECONDS"],
+            pause_after_confirm=float(os.environ.get("MITRA_FAULT_RELAY_PAUSE_AFTER_CONFIRM", "0")),
         ),
     )
     click.echo(f"relay: publishing to {_safe(config['BROKER_URL'])} (Ctrl-C stops)")

@@ -35,6 +35,8 @@ def platform_processes(host: str, port: int) -> list[Child]:
     return [
         Child("web", [*mitra, "run", "--host", host, "--port", str(port), "--no-reload",
                       "--no-debugger", "--with-threads"]),
+        Child("relay", [*mitra, "relay"]),
+        Child("worker", [*mitra, "worker"]),
     ]
 
 
