@@ -220,6 +220,49 @@ class Relay:
                 )
         return len(redriven)
 
+    def collect_dead_letters(self, limit: int = 500) -> int:
+        """Move what reached the groups' dead-letter queues into `dead_letters`, where
+        operators list and replay it. Workers dead-letter an event after its last attempt;
+        RabbitMQ does after its own delivery limit."""
+        connection = self._publisher().connection
+        channel = connection.default_channel
+        collected = 0
+        for group in topology.GROUPS:
+            queue = topology.dead_letter_queue(group, connection)(channel)
+            while collected < limit and (message := queue.get(no_ack=False)) is not None:
+                self._record_dead_letter(group, message)
+                message.ack()
+                collected += 1
+        if collected:
+            log.warning("recorded %d dead letter(s); see `mitra events dlq list`", collected)
+        return collected
+
+    def _record_dead_letter(self, group: str, message) -> None:
+        headers = message.headers or {}
+        properties = message.properties or {}
+        body = message.body.decode("utf-8", "replace") if isinstance(message.body, bytes) else message.body
+        event_id = str(properties.get("message_id") or headers.get("x-event-id") or "unknown")
+        with self.engine.begin() as conn:
+            waiting = conn.scalar(
+                select(dead_letters.c.id).where(
+                    dead_letters.c.consumer == group,
+                    dead_letters.c.event_id == event_id,
+                    dead_letters.c.replayed_at.is_(None),
+                )
+            )
+            if waiting is None:
+                conn.execute(
+                    dead_letters.insert().values(
+                        consumer=group,
+                        event_id=event_id,
+                        type=str(properties.get("type") or "unknown"),
+                        envelope=body,
+                        error=str(headers.get("x-error") or _broker_reason(headers)),
+                        attempts=int(headers.get("x-attempts") or headers.get("x-delivery-count") or 0),
+                        created_at=self.clock(),
+                    )
+                )
+
     def prune(self) -> int:
         """Forget settled events and their consumer records after the retention period."""
         cutoff = self.clock() - self.settings.retention
@@ -237,6 +280,7 @@ class Relay:
                 now = time.monotonic()
                 if now - self._last_redrive >= self.settings.redrive_every:
                     self._last_redrive = now
+                    self.collect_dead_letters()  # before re-driving: a dead letter is settled
                     self.redrive()
                 if now - self._last_prune >= 3600:
                     self._last_prune = now
@@ -251,6 +295,11 @@ class Relay:
             if published < self.settings.batch_size:
                 _sleep(self.settings.poll_interval, should_stop)
         self.close()
+
+
+def _broker_reason(headers) -> str:
+    death = headers.get("x-death") or headers.get("x-first-death-reason")
+    return f"dead-lettered by the broker: {death}" if death else "dead-lettered"
 
 
 def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:

@@ -4,7 +4,8 @@
   to `create_engine`, so the interval cannot be set as an option: kombu#2165);
 - its SQLite file runs in WAL mode with a busy timeout, so relay and workers queue for
   the write lock instead of failing;
-- delivered messages are deleted: kombu only hides them, and the table grows forever.
+- delivered messages are deleted: kombu only hides them, and the table grows forever;
+- its messages are indexed by queue, so polling an empty queue does not walk the table.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import time
 
 from kombu.transport import sqlalchemy as kombu_sqla
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 PURGE_EVERY_SECONDS = 60.0
 
@@ -33,6 +34,17 @@ class Channel(kombu_sqla.Channel):
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _wal)
         return engine
+
+    def _open(self):
+        engine, session_factory = super()._open()
+        if not getattr(engine, "_mitra_indexed", False):
+            with engine.begin() as conn:
+                conn.execute(text(
+                    f"CREATE INDEX IF NOT EXISTS ix_{self.message_tablename}_queue_visible"
+                    f" ON {self.message_tablename} (queue_id, visible, timestamp, id)"
+                ))
+            engine._mitra_indexed = True
+        return engine, session_factory
 
     def _get(self, queue):
         now = time.monotonic()

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from kombu import Connection, Exchange, Queue, binding
 
 from events import catalogue as c
@@ -45,6 +47,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+@cache
 def groups_for(event_type: str) -> tuple[str, ...]:
     """The consumer groups that must each record an event of this type."""
     return tuple(group for group, types in GROUPS.items() if event_type in types)

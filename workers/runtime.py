@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from events import topology
 from events.broker import OutgoingMessage, Publisher
 from events.envelope import EnvelopeError, ReceivedEvent, decode
-from events.store import dead_letters, processed_events
+from events.store import processed_events
 from events.types import utcnow
 from mitra.extensions import db
 
@@ -115,14 +115,6 @@ class GroupWorker(ConsumerMixin):
                     no_ack=False,
                 )
             )
-            consumers.append(
-                Consumer(
-                    queues=[topology.dead_letter_queue(group, self.connection)],
-                    on_message=lambda message, g=group: self.on_dead_letter(g, message),
-                    prefetch_count=self.settings.prefetch,
-                    no_ack=False,
-                )
-            )
         return consumers
 
     def on_connection_revived(self) -> None:
@@ -186,62 +178,95 @@ class GroupWorker(ConsumerMixin):
             self.flush()
 
     def flush(self) -> None:
-        """Handle the open batch in one transaction, each event in its own savepoint."""
+        """Handle the open batch: effects and `(group, event_id)` rows commit together."""
         batch, self.pending = self.pending, []
         if not batch:
             return
-        failures: list[tuple[Delivery, str]] = []
-        done: list[Delivery] = []
-        session = db.session
         with self.app.app_context():
-            try:
-                ids = {d.event_id for d in batch}
-                seen = {
-                    (row.consumer, row.event_id)
-                    for row in session.execute(
-                        select(processed_events.c.consumer, processed_events.c.event_id).where(
-                            processed_events.c.event_id.in_(ids),
-                            processed_events.c.consumer.in_(self.groups),
-                        )
-                    )
-                }
-                for delivery in batch:
-                    key = (delivery.group, delivery.event_id)
-                    if key in seen:
-                        done.append(delivery)  # duplicate: ack, no effect
-                        continue
-                    seen.add(key)
-                    try:
-                        with session.begin_nested():
-                            session.execute(
-                                insert(processed_events).values(
-                                    consumer=delivery.group,
-                                    event_id=delivery.event_id,
-                                    handled_at=utcnow(),
-                                )
-                            )
-                            self._handle(session, delivery)
-                        done.append(delivery)
-                    except IntegrityError as exc:
-                        if _is_duplicate(exc):
-                            done.append(delivery)  # another worker recorded it first
-                        else:
-                            failures.append((delivery, _describe(exc)))
-                    except Exception as exc:  # noqa: BLE001 - any handler error is retried
-                        failures.append((delivery, _describe(exc)))
-                session.commit()
-            except Exception as exc:  # noqa: BLE001 - the commit itself failed: retry all
-                session.rollback()
-                log.exception("batch of %d failed to commit", len(batch))
-                failures = [(d, _describe(exc)) for d in batch]
-                done = []
-            finally:
-                session.remove()
+            outcome = self._all_at_once(batch) if len(batch) > 1 else None
+            if outcome is None:  # a handler failed: find which, one savepoint each
+                outcome = self._one_by_one(batch)
+        done, failures = outcome
         self.handled += len(done)
         for delivery in done:
             delivery.message.ack()
         for delivery, error in failures:
             self.schedule_retry(delivery, error)
+
+    def _split(self, session: Session, batch: list[Delivery]) -> tuple[list[Delivery], list[Delivery]]:
+        """(already recorded or repeated within the batch, new) with one query."""
+        recorded = {
+            (row.consumer, row.event_id)
+            for row in session.execute(
+                select(processed_events.c.consumer, processed_events.c.event_id).where(
+                    processed_events.c.event_id.in_({d.event_id for d in batch}),
+                    processed_events.c.consumer.in_(self.groups),
+                )
+            )
+        }
+        duplicates, new = [], []
+        for delivery in batch:
+            key = (delivery.group, delivery.event_id)
+            (duplicates if key in recorded else new).append(delivery)
+            recorded.add(key)
+        return duplicates, new
+
+    def _all_at_once(self, batch: list[Delivery]):
+        """The fast path: every handler, one multi-row insert, one commit; None on any error
+        (then nothing was committed)."""
+        session = db.session
+        try:
+            duplicates, new = self._split(session, batch)
+            for delivery in new:
+                self._handle(session, delivery)
+            if new:
+                now = utcnow()
+                session.execute(
+                    insert(processed_events),
+                    [{"consumer": d.group, "event_id": d.event_id, "handled_at": now} for d in new],
+                )
+            session.commit()
+            return duplicates + new, []
+        except Exception:  # noqa: BLE001 - retried below, event by event
+            session.rollback()
+            return None
+        finally:
+            session.remove()
+
+    def _one_by_one(self, batch: list[Delivery]):
+        """Each event in its own savepoint, so one failure does not undo the others."""
+        session = db.session
+        failures: list[tuple[Delivery, str]] = []
+        done: list[Delivery] = []
+        try:
+            duplicates, new = self._split(session, batch)
+            done += duplicates  # ack, no effect
+            for delivery in new:
+                try:
+                    with session.begin_nested():
+                        # Recorded first: a concurrent duplicate fails here, before any effect.
+                        session.execute(
+                            insert(processed_events).values(
+                                consumer=delivery.group, event_id=delivery.event_id, handled_at=utcnow()
+                            )
+                        )
+                        self._handle(session, delivery)
+                    done.append(delivery)
+                except IntegrityError as exc:
+                    if _is_duplicate(exc):
+                        done.append(delivery)  # another worker recorded it first
+                    else:
+                        failures.append((delivery, _describe(exc)))
+                except Exception as exc:  # noqa: BLE001 - any handler error is retried
+                    failures.append((delivery, _describe(exc)))
+            session.commit()
+        except Exception as exc:  # noqa: BLE001 - the commit itself failed: retry all
+            session.rollback()
+            log.exception("batch of %d failed to commit", len(batch))
+            return [], [(d, _describe(exc)) for d in batch]
+        finally:
+            session.remove()
+        return done, failures
 
     def _handle(self, session: Session, delivery: Delivery) -> None:
         handler = self.handlers.get(delivery.group, {}).get(delivery.event.type.type)
@@ -290,41 +315,6 @@ class GroupWorker(ConsumerMixin):
                                       topology.dead_letter_queue_name(delivery.group), True, headers))
         delivery.message.ack()
 
-    def on_dead_letter(self, group: str, message: Message) -> None:
-        """Record what reached a group's dead-letter queue, so operators can list and replay."""
-        delivery = Delivery(group, message)
-        headers = message.headers or {}
-        try:
-            delivery.event = decode(message.body)
-        except EnvelopeError:
-            pass
-        with self.app.app_context():
-            session = db.session
-            try:
-                exists = session.scalar(
-                    select(dead_letters.c.id).where(
-                        dead_letters.c.consumer == group,
-                        dead_letters.c.event_id == delivery.event_id,
-                        dead_letters.c.replayed_at.is_(None),
-                    )
-                )
-                if exists is None:
-                    session.execute(
-                        insert(dead_letters).values(
-                            consumer=group,
-                            event_id=delivery.event_id,
-                            type=_type_of(delivery),
-                            envelope=delivery.body,
-                            error=str(headers.get("x-error") or _broker_reason(headers)),
-                            attempts=int(headers.get("x-attempts", 0)),
-                            created_at=utcnow(),
-                        )
-                    )
-                session.commit()
-            finally:
-                session.remove()
-        message.ack()
-
     def _publish(self, message: OutgoingMessage) -> None:
         _ok, failed = self.publisher.publish([message])
         if failed:
@@ -335,11 +325,6 @@ def _type_of(delivery: Delivery) -> str:
     if delivery.event is not None:
         return delivery.event.type.type
     return str(delivery.message.properties.get("type") or "unknown")
-
-
-def _broker_reason(headers: Mapping) -> str:
-    death = headers.get("x-death") or headers.get("x-first-death-reason")
-    return f"dead-lettered by the broker: {death}" if death else "dead-lettered"
 
 
 def _describe(exc: BaseException) -> str:
