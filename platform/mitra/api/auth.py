@@ -1,0 +1,70 @@
+"""Bearer-token authentication of every API request, and the token and `me` endpoints."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, g, request
+
+from mitra.api.requests import ApiBlueprint, check_json_body, check_path_ids
+from mitra.api.schemas.auth import MeSchema, TokenRequestSchema, TokenSchema
+from mitra.models import User
+from mitra.security.tokens import bearer_token
+from mitra.services import tokens
+
+blp = ApiBlueprint("auth", __name__, url_prefix="/api/v1", description="Tokens and the signed-in user")
+
+
+def public(view):
+    """Mark a view that needs no bearer token."""
+    view.public = True
+    return view
+
+
+def gate(blueprints: frozenset[str]):
+    """A before_request hook: authenticate, then check the body, for the API's views."""
+
+    def before_request() -> None:
+        if request.blueprint not in blueprints or request.endpoint is None:
+            return
+        view = current_app.view_functions[request.endpoint]
+        if not getattr(view, "public", False):
+            g.api_user = tokens.authenticate(bearer_token(request.headers.get("Authorization")))
+        check_path_ids()
+        check_json_body()
+
+    return before_request
+
+
+def user() -> User:
+    """The user the request's bearer token belongs to."""
+    return g.api_user
+
+
+@blp.route("/auth/tokens", methods=["POST"])
+@public
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+@blp.doc(security=[], summary="Sign in: exchange an e-mail and password for a bearer token")
+def create_token(data):
+    """Failed sign-ins are limited per account and per address (429 with Retry-After)."""
+    hours = current_app.config.get("API_TOKEN_HOURS", 12)
+    token, expires_at = tokens.sign_in(
+        data["email"], data["password"], request.remote_addr or "unknown", lifetime=timedelta(hours=hours)
+    )
+    return {"token": token, "expires_at": expires_at}, {"Cache-Control": "no-store"}
+
+
+@blp.route("/auth/tokens/current", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(summary="Revoke the token this request carries")
+def revoke_token():
+    tokens.revoke(bearer_token(request.headers.get("Authorization")))
+    return current_app.response_class(status=204)
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+@blp.doc(summary="The signed-in user")
+def me():
+    return user()

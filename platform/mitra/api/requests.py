@@ -1,0 +1,84 @@
+"""Request bodies: JSON objects in UTF-8, checked once before any view sees them.
+
+A body that is not JSON answers 415; one that is not UTF-8, not JSON or not an object
+answers 400 saying exactly why; one over MAX_CONTENT_LENGTH answers 413 (Werkzeug raises
+it on reading). The parsed object is what webargs then loads through the view's schema.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import g, request
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+from webargs import core
+from webargs.flaskparser import FlaskParser
+
+from mitra.api.errors import ApiError
+from mitra.services.scoping import MAX_ID
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def check_json_body() -> None:
+    """Parse the body of a POST, PUT or PATCH into `g.json_body` (absent when empty)."""
+    g.json_body = core.missing
+    if request.method not in BODY_METHODS:
+        return
+    raw = request.get_data(cache=True)  # 413 here when over MAX_CONTENT_LENGTH
+    if not raw:
+        return
+    if not core.is_json(request.mimetype):
+        sent = request.mimetype or "no Content-Type"
+        raise ApiError(415, f"the body must be JSON (Content-Type: application/json), not {sent}",
+                       {"Content-Type": [f"{sent} is not supported; use application/json"]})
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problem = f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+        raise ApiError(400, f"the body is not valid UTF-8: {problem}", {"body": [problem]}) from None
+    try:
+        body = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        problem = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise ApiError(400, f"the body is not valid JSON: {problem}", {"body": [problem]}) from None
+    except (ValueError, RecursionError) as exc:
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ApiError(400, f"the body is not valid JSON: {problem}", {"body": [problem]}) from None
+    if not isinstance(body, dict):
+        kind = type(body).__name__.replace("dict", "object").replace("list", "array")
+        raise ApiError(400, f"the body must be a JSON object, not a JSON {kind}",
+                       {"body": ["must be a JSON object"]})
+    g.json_body = body
+
+
+def check_path_ids() -> None:
+    """A path id no database integer can hold names nothing: 404 before any query sees it."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise ApiError(404, f"{name.removesuffix('_id')} {value} does not exist")
+
+
+class ApiParser(FlaskParser):
+    """webargs reading the body `check_json_body` parsed, and refusing unknown query keys."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE,
+                                   "querystring": RAISE}
+
+    def _raw_load_json(self, req):
+        return g.get("json_body", core.missing)
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ApiParser()
+
+
+# Path ids: digits only. Werkzeug's min/max would make an out-of-range id answer 405 on one
+# method and 404 on another; the services answer 404 for any id no row can have instead.
+ID = "int"
+ETAG_DOC = {"ETag": {"schema": {"type": "string"}, "description": "Send back as If-Match to change it"}}

@@ -1,0 +1,28 @@
+"""Signing in and the signed-in user."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from mitra.api.schemas.common import Text
+
+
+class TokenRequestSchema(Schema):
+    email = Text(required=True, validate=validate.Length(1, 254))
+    password = Text(required=True, strip=False, validate=validate.Length(1, 1024), load_only=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`"})
+    expires_at = fields.DateTime(required=True)
+
+
+class MeSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    centre_id = fields.Integer(required=True, allow_none=True)
+    partner_id = fields.Integer(required=True, allow_none=True)
+    language = fields.String(required=True)
+    zone = fields.String(required=True)

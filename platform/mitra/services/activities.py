@@ -1,0 +1,232 @@
+"""Activities held under a collaboration: planned, then reported as held, or cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from events import catalogue
+from events.catalogue import EventType
+from events.outbox import emit
+from events.types import utcnow
+from mitra.extensions import db
+from mitra.models import Activity, ActivityStatus, Collaboration, CollaborationStatus
+from mitra.security.auth import Principal
+from mitra.services import audit, lifecycle, scoping
+from mitra.services.errors import Conflict
+
+SORTABLE = {
+    "id": Activity.id,
+    "date": Activity.date,
+    "title": Activity.title,
+    "type": Activity.type,
+    "status": Activity.status,
+    "created_at": Activity.created_at,
+    "updated_at": Activity.updated_at,
+}
+EDITABLE = ("type", "title", "service_area", "date", "location")
+# New activities need a collaboration the partner agreed to and that has not ended.
+PLANNABLE_UNDER = (CollaborationStatus.ACCEPTED, CollaborationStatus.ACTIVE)
+# An activity held before the collaboration completed may still be reported afterwards.
+REPORTABLE_UNDER = (*PLANNABLE_UNDER, CollaborationStatus.COMPLETED)
+
+
+def search(
+    principal: Principal,
+    *,
+    collaboration_id: int | None = None,
+    centre_id: int | None = None,
+    partner_id: int | None = None,
+    status: str | None = None,
+    type: str | None = None,  # noqa: A002 - the contract's field name
+    service_area: str | None = None,
+    date_from: date | None = None,
+    date_until: date | None = None,
+    q: str | None = None,
+    sort: str = "date",
+) -> Select:
+    statement = scoping.activities(principal)
+    for column, value in (
+        (Activity.collaboration_id, collaboration_id),
+        (Collaboration.centre_id, centre_id),
+        (Collaboration.partner_id, partner_id),
+        (Activity.status, status),
+        (Activity.type, type),
+        (Activity.service_area, service_area),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if date_from is not None:
+        statement = statement.where(Activity.date >= date_from)
+    if date_until is not None:
+        statement = statement.where(Activity.date <= date_until)
+    if q:
+        statement = statement.where(scoping.matches(Activity.title, q))
+    return scoping.ordered(statement, SORTABLE, sort, Activity.id)
+
+
+def search_in(principal: Principal, collaboration_id: int, **filters: Any) -> Select:
+    """The activities of one collaboration; NotFound when the collaboration is out of scope."""
+    scoping.one(scoping.collaborations(principal), Collaboration, collaboration_id, "collaboration")
+    return search(principal, collaboration_id=collaboration_id, **filters)
+
+
+def get(principal: Principal, ident: int, *, for_update: bool = False) -> Activity:
+    return scoping.one(scoping.activities(principal), Activity, ident, "activity", for_update=for_update)
+
+
+def plan(principal: Principal, collaboration_id: int, data: Mapping[str, Any]) -> Activity:
+    collaboration = scoping.one(
+        scoping.collaborations(principal), Collaboration, collaboration_id, "collaboration"
+    )
+    scoping.require_centre_role(principal, "plan an activity")
+    if collaboration.status not in PLANNABLE_UNDER:
+        allowed = " or ".join(PLANNABLE_UNDER)
+        raise Conflict(
+            f"activities can be planned only under a collaboration that is {allowed}; "
+            f"this one is {collaboration.status}",
+            {"status": [f"is {collaboration.status}; planning needs {allowed}"]},
+        )
+    activity = Activity(
+        collaboration=collaboration,
+        status=ActivityStatus.PLANNED,
+        **{name: data[name] for name in EDITABLE if data.get(name) is not None},
+    )
+    if activity.service_area is None:
+        activity.service_area = collaboration.service_area
+    db.session.add(activity)
+    db.session.flush()
+    _record(principal, activity, "plan", catalogue.ActivityPlanned, None, {"status": activity.status})
+    db.session.commit()
+    return activity
+
+
+def update(
+    principal: Principal,
+    ident: int,
+    changes: Mapping[str, Any],
+    precondition: lifecycle.Precondition | None = None,
+) -> Activity:
+    activity = get(principal, ident, for_update=True)
+    scoping.require_centre_role(principal, "change an activity")
+    if precondition:
+        precondition(activity)
+    _require_planned(activity, "changed")
+    if lifecycle.edit(principal, activity, "activity", changes, EDITABLE):
+        db.session.commit()
+    return activity
+
+
+def report(
+    principal: Principal,
+    ident: int,
+    data: Mapping[str, Any],
+    precondition: lifecycle.Precondition | None = None,
+    clock=utcnow,
+) -> Activity:
+    """The activity was held: how many took part and how many UMKM it reached."""
+    activity = get(principal, ident, for_update=True)
+    scoping.require_centre_role(principal, "report an activity")
+    if precondition:
+        precondition(activity)
+    _require_planned(activity, "reported")
+    collaboration = activity.collaboration
+    if collaboration.status not in REPORTABLE_UNDER:
+        raise Conflict(
+            f"the collaboration is {collaboration.status}; activities can be reported while it is "
+            + ", ".join(REPORTABLE_UNDER),
+            {"status": [f"collaboration is {collaboration.status}"]},
+        )
+    today = lifecycle.today_at(collaboration.centre, clock)
+    if activity.date > today:
+        raise Conflict(
+            f"an activity is reported on or after its date: it is planned for "
+            f"{activity.date.isoformat()}, and today is {today.isoformat()} at the centre",
+            {"date": [f"{activity.date.isoformat()} is after today ({today.isoformat()})"]},
+        )
+    activity.status = ActivityStatus.HELD
+    activity.participants = data["participants"]
+    activity.umkm_reached = data["umkm_reached"]
+    activity.notes = data.get("notes")
+    activity.reported_at = clock()
+    db.session.flush()
+    _record(
+        principal, activity, "report", catalogue.ActivityReported, {"status": ActivityStatus.PLANNED},
+        {"status": activity.status, "participants": activity.participants,
+         "umkm_reached": activity.umkm_reached},
+    )
+    db.session.commit()
+    return activity
+
+
+def cancel(
+    principal: Principal,
+    ident: int,
+    reason: str,
+    precondition: lifecycle.Precondition | None = None,
+) -> Activity:
+    activity = get(principal, ident, for_update=True)
+    scoping.require_centre_role(principal, "cancel an activity")
+    if precondition:
+        precondition(activity)
+    _require_planned(activity, "cancelled")
+    _cancel(principal, activity, reason)
+    db.session.commit()
+    return activity
+
+
+def cancel_planned(principal: Principal, collaboration: Collaboration, reason: str | None) -> None:
+    """A cancelled collaboration takes its planned activities with it (caller commits)."""
+    planned = db.session.scalars(
+        select(Activity).where(
+            Activity.collaboration_id == collaboration.id, Activity.status == ActivityStatus.PLANNED
+        )
+    )
+    for activity in planned:
+        _cancel(principal, activity, reason or "the collaboration was cancelled")
+
+
+def _cancel(principal: Principal, activity: Activity, reason: str) -> None:
+    activity.status = ActivityStatus.CANCELLED
+    activity.notes = reason
+    db.session.flush()
+    _record(
+        principal, activity, "cancel", catalogue.ActivityCancelled,
+        {"status": ActivityStatus.PLANNED}, {"status": activity.status, "reason": reason},
+    )
+
+
+def _require_planned(activity: Activity, done: str) -> None:
+    if activity.status != ActivityStatus.PLANNED:
+        raise Conflict(
+            f"only a planned activity can be {done}; this one is {activity.status}",
+            {"status": [f"is {activity.status}; needs planned"]},
+        )
+
+
+def _record(principal, activity: Activity, verb: str, event: EventType, before, after) -> None:
+    """The audit entry and the event of one activity step, in the current transaction."""
+    audit.record(
+        db.session, actor=principal.actor, action=f"activity.{verb}", subject_type="activity",
+        subject_id=activity.id, before=before, after=after,
+    )
+    collaboration = activity.collaboration
+    emit(
+        db.session,
+        event(
+            activity_id=activity.id,
+            collaboration_id=collaboration.id,
+            centre_id=collaboration.centre_id,
+            partner_id=collaboration.partner_id,
+            type=activity.type,
+            service_area=activity.service_area,
+            date=activity.date,
+            status=activity.status,
+            participants=activity.participants,
+            umkm_reached=activity.umkm_reached,
+            actor=principal.actor,
+        ),
+    )

@@ -1,0 +1,158 @@
+"""Collaborations: a centre drafts and proposes, a partner answers, the centre follows up.
+
+Each function loads through the principal's scope (out of scope is "not found"), changes
+state only through `lifecycle`, and commits its one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from events.types import utcnow
+from mitra.extensions import db
+from mitra.models import AuditEntry, Centre, Collaboration, CollaborationStatus, Partner, Role, User
+from mitra.security.auth import Principal
+from mitra.services import activities, lifecycle, partners, scoping
+from mitra.services.errors import Conflict, InvalidInput
+
+SORTABLE = {
+    "id": Collaboration.id,
+    "title": Collaboration.title,
+    "status": Collaboration.status,
+    "starts_on": Collaboration.starts_on,
+    "ends_on": Collaboration.ends_on,
+    "respond_by": Collaboration.respond_by,
+    "created_at": Collaboration.created_at,
+    "updated_at": Collaboration.updated_at,
+}
+HISTORY_SORTABLE = {"id": AuditEntry.id, "at": AuditEntry.at}
+EDITABLE = ("title", "service_area", "description", "starts_on", "ends_on", "respond_by", "target_umkm")
+
+
+def search(
+    principal: Principal,
+    *,
+    status: str | None = None,
+    centre_id: int | None = None,
+    partner_id: int | None = None,
+    service_area: str | None = None,
+    starts_from: date | None = None,
+    starts_until: date | None = None,
+    q: str | None = None,
+    sort: str = "-created_at",
+) -> Select:
+    statement = scoping.collaborations(principal)
+    for column, value in (
+        (Collaboration.status, status),
+        (Collaboration.centre_id, centre_id),
+        (Collaboration.partner_id, partner_id),
+        (Collaboration.service_area, service_area),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if starts_from is not None:
+        statement = statement.where(Collaboration.starts_on >= starts_from)
+    if starts_until is not None:
+        statement = statement.where(Collaboration.starts_on <= starts_until)
+    if q:
+        statement = statement.where(scoping.matches(Collaboration.title, q))
+    return scoping.ordered(statement, SORTABLE, sort, Collaboration.id)
+
+
+def get(principal: Principal, ident: int, *, for_update: bool = False) -> Collaboration:
+    return scoping.one(
+        scoping.collaborations(principal), Collaboration, ident, "collaboration", for_update=for_update
+    )
+
+
+def create(principal: Principal, data: Mapping[str, Any]) -> Collaboration:
+    """A new draft; a centre manager's is always for their own centre."""
+    scoping.require_centre_role(principal, "draft a collaboration")
+    centre_id = data.get("centre_id")
+    if principal.role == Role.CENTRE_MANAGER:
+        if centre_id not in (None, principal.centre_id):
+            raise InvalidInput.field("centre_id", "must be your own centre, or left out")
+        centre_id = principal.centre_id
+    elif centre_id is None:
+        raise InvalidInput.field("centre_id", "is required: name the centre that proposes")
+    elif db.session.get(Centre, centre_id) is None:
+        raise InvalidInput.field("centre_id", f"no centre has id {centre_id}")
+    if db.session.get(Partner, data["partner_id"]) is None:
+        raise InvalidInput.field("partner_id", f"no partner has id {data['partner_id']}")
+    _check_dates(data["starts_on"], data["ends_on"])
+
+    partnership = partners.partnership_for(principal, centre_id, data["partner_id"])
+    collaboration = Collaboration(
+        centre_id=centre_id,
+        partner_id=data["partner_id"],
+        partnership_id=partnership.id,
+        status=CollaborationStatus.DRAFT,
+        created_by_id=principal.id if isinstance(principal, User) else None,
+        **{name: data[name] for name in EDITABLE if name in data},
+    )
+    db.session.add(collaboration)
+    lifecycle.created(collaboration, principal)
+    db.session.commit()
+    return collaboration
+
+
+def update(
+    principal: Principal,
+    ident: int,
+    changes: Mapping[str, Any],
+    precondition: lifecycle.Precondition | None = None,
+) -> Collaboration:
+    """Edit what the centre proposes, while it is a draft or the partner asked a question."""
+    collaboration = get(principal, ident, for_update=True)
+    scoping.require_centre_role(principal, "change a collaboration")
+    if precondition:
+        precondition(collaboration)
+    if collaboration.status not in lifecycle.EDITABLE_STATES:
+        allowed = " or ".join(lifecycle.EDITABLE_STATES)
+        raise Conflict(
+            f"a collaboration can be changed only while {allowed}; this one is {collaboration.status}",
+            {"status": [f"is {collaboration.status}; changes need {allowed}"]},
+        )
+    _check_dates(
+        changes.get("starts_on", collaboration.starts_on), changes.get("ends_on", collaboration.ends_on)
+    )
+    if lifecycle.edit(principal, collaboration, "collaboration", changes, EDITABLE):
+        db.session.commit()
+    return collaboration
+
+
+def act(
+    principal: Principal,
+    ident: int,
+    verb: str,
+    text: str | None = None,
+    precondition: lifecycle.Precondition | None = None,
+    clock=utcnow,
+) -> Collaboration:
+    """Take one lifecycle step (propose, accept, decline, ...) and commit it."""
+    collaboration = get(principal, ident, for_update=True)
+    if precondition:
+        precondition(collaboration)
+    lifecycle.transition(collaboration, verb, actor=principal, text=text, clock=clock)
+    if verb == "cancel":
+        activities.cancel_planned(principal, collaboration, reason=text)
+    db.session.commit()
+    return collaboration
+
+
+def history(principal: Principal, ident: int, *, sort: str = "id") -> Select:
+    """The collaboration's audit trail: who did what, with the state before and after."""
+    get(principal, ident)
+    statement = select(AuditEntry).where(
+        AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == ident
+    )
+    return scoping.ordered(statement, HISTORY_SORTABLE, sort, AuditEntry.id)
+
+
+def _check_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise InvalidInput.field("ends_on", f"must not be before starts_on ({starts_on.isoformat()})")

@@ -1,0 +1,278 @@
+"""How records change: the collaboration state machine, and audited edits of any record.
+
+Every collaboration transition is one row of `TRANSITIONS`: its verb, the states it leaves,
+the state it reaches, who may take it, the event it emits and the text it requires. Taking
+it (`transition`) writes the audit entry and stages the event in the outbox in the caller's
+transaction; it never commits, so a request's service and a consumer's delivery each commit
+it together with the rest of their work.
+
+Workers call it with a system actor::
+
+    transition(collaboration, "expire", actor=SystemActor("proposal-expiry"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from events import catalogue
+from events.catalogue import EventType
+from events.outbox import emit
+from events.types import utcnow
+from mitra.extensions import db
+from mitra.models import Centre, Collaboration, Role
+from mitra.models import CollaborationStatus as S
+from mitra.security.auth import SYSTEM_ROLE, Principal, SystemActor
+from mitra.services import audit
+from mitra.services.errors import Conflict, Forbidden, InvalidInput
+
+__all__ = ["TRANSITIONS", "SystemActor", "Transition", "available", "transition"]
+
+Clock = Callable[[], datetime]
+Precondition = Callable[[Any], None]  # raises when the client's copy is stale (If-Match)
+
+CENTRE = frozenset({Role.CENTRE_MANAGER.value, Role.MINISTRY_ADMIN.value})
+PARTNER = frozenset({Role.PARTNER_USER.value})
+SYSTEM = frozenset({SYSTEM_ROLE})
+
+# How long a partner has to answer when the centre names no date.
+DEFAULT_RESPONSE_DAYS = 14
+
+ROLE_NAMES = {
+    Role.CENTRE_MANAGER.value: "a centre manager",
+    Role.MINISTRY_ADMIN.value: "a ministry admin",
+    Role.PARTNER_USER.value: "the partner's user",
+    SYSTEM_ROLE: "the system",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    verb: str
+    sources: tuple[str, ...]
+    target: str
+    who: frozenset[str]
+    event: EventType
+    requires: str | None = None  # the text field the verb cannot do without
+
+    @property
+    def action(self) -> str:
+        return f"collaboration.{self.verb}"
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.verb: t
+    for t in (
+        Transition("propose", (S.DRAFT,), S.PROPOSED, CENTRE, catalogue.CollaborationProposed),
+        Transition("accept", (S.PROPOSED,), S.ACCEPTED, PARTNER, catalogue.CollaborationAccepted),
+        Transition(
+            "decline", (S.PROPOSED,), S.DECLINED, PARTNER, catalogue.CollaborationDeclined, "reason"
+        ),
+        Transition(
+            "request_info", (S.PROPOSED,), S.INFO_REQUESTED, PARTNER,
+            catalogue.CollaborationInfoRequested, "question",
+        ),
+        Transition(
+            "revise", (S.INFO_REQUESTED,), S.PROPOSED, CENTRE, catalogue.CollaborationRevised, "answer"
+        ),
+        Transition("expire", (S.PROPOSED,), S.EXPIRED, SYSTEM, catalogue.CollaborationExpired),
+        Transition("activate", (S.ACCEPTED,), S.ACTIVE, SYSTEM, catalogue.CollaborationActivated),
+        Transition(
+            "complete", (S.ACTIVE,), S.COMPLETED, CENTRE | SYSTEM, catalogue.CollaborationCompleted
+        ),
+        Transition(
+            "cancel", (S.DRAFT, S.PROPOSED, S.INFO_REQUESTED, S.ACCEPTED, S.ACTIVE), S.CANCELLED,
+            CENTRE, catalogue.CollaborationCancelled, "reason",
+        ),
+    )
+}
+
+# While a collaboration is in one of these, the centre may still edit what it proposes.
+EDITABLE_STATES = (S.DRAFT, S.INFO_REQUESTED)
+
+
+def available(collaboration: Collaboration, principal: Principal) -> list[str]:
+    """The verbs `principal` may take on `collaboration` now."""
+    return [
+        t.verb
+        for t in TRANSITIONS.values()
+        if collaboration.status in t.sources and principal.role in t.who
+    ]
+
+
+def today_at(centre: Centre, clock: Clock = utcnow) -> date:
+    """The date at the centre: "today" and deadlines are always the centre's local ones."""
+    return clock().astimezone(ZoneInfo(centre.zone)).date()
+
+
+def transition(
+    collaboration: Collaboration,
+    verb: str,
+    *,
+    actor: Principal,
+    text: str | None = None,
+    clock: Clock = utcnow,
+    session: Session | None = None,
+) -> Transition:
+    """Take `verb` on `collaboration` as `actor`: check, change, audit, emit; never commit.
+
+    Raises Forbidden (wrong role), Conflict (wrong state, naming the states that allow
+    the verb) or InvalidInput (missing reason, question or answer; a deadline in the past).
+    """
+    session = session or db.session
+    step = TRANSITIONS.get(verb)
+    if step is None:
+        raise ValueError(f"unknown collaboration verb {verb!r}; known: {', '.join(TRANSITIONS)}")
+    if actor.role not in step.who:
+        who = " or ".join(sorted(ROLE_NAMES[r] for r in step.who))
+        raise Forbidden(f"only {who} may {_words(verb)} a collaboration")
+    previous = collaboration.status
+    if previous not in step.sources:
+        allowed = ", ".join(step.sources)
+        raise Conflict(
+            f"cannot {_words(verb)} a collaboration that is {previous}: "
+            f"{_words(verb)} is allowed only from {allowed}",
+            {"status": [f"is {previous}; {_words(verb)} needs {allowed}"]},
+        )
+    text = text.strip() if text else None
+    if step.requires and not text:
+        raise InvalidInput.field(step.requires, f"is required to {_words(verb)} a collaboration")
+
+    now = clock()
+    if step.target == S.PROPOSED:
+        _check_response_date(collaboration, clock)
+        collaboration.proposed_at = now
+        collaboration.info_question = None
+    if verb in ("accept", "decline", "request_info"):
+        collaboration.answered_at = now
+    if verb == "decline":
+        collaboration.decline_reason = text
+    if verb == "request_info":
+        collaboration.info_question = text
+    collaboration.status = step.target
+    session.flush()  # the version check: a concurrent change fails here, not after the audit
+
+    after: dict[str, Any] = {"status": step.target}
+    if step.requires:
+        after[step.requires] = text
+    audit.record(
+        session,
+        actor=actor.actor,
+        action=step.action,
+        subject_type="collaboration",
+        subject_id=collaboration.id,
+        before={"status": previous},
+        after=after,
+    )
+    emit(session, step.event(**event_data(collaboration, actor, previous, text)))
+    return step
+
+
+def created(collaboration: Collaboration, actor: Principal, session: Session | None = None) -> None:
+    """A new draft: its audit entry and its `collaboration.drafted` event."""
+    session = session or db.session
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.actor,
+        action="collaboration.create",
+        subject_type="collaboration",
+        subject_id=collaboration.id,
+        after={"status": collaboration.status, "title": collaboration.title},
+    )
+    emit(session, catalogue.CollaborationDrafted(**event_data(collaboration, actor, None, None)))
+
+
+def event_data(
+    collaboration: Collaboration, actor: Principal, previous: str | None, reason: str | None
+) -> dict[str, Any]:
+    return {
+        "collaboration_id": collaboration.id,
+        "centre_id": collaboration.centre_id,
+        "partner_id": collaboration.partner_id,
+        "partnership_id": collaboration.partnership_id,
+        "title": collaboration.title,
+        "service_area": collaboration.service_area,
+        "status": collaboration.status,
+        "previous_status": previous,
+        "starts_on": collaboration.starts_on,
+        "ends_on": collaboration.ends_on,
+        "respond_by": collaboration.respond_by,
+        "target_umkm": collaboration.target_umkm,
+        "actor": actor.actor,
+        "reason": reason,
+    }
+
+
+def _check_response_date(collaboration: Collaboration, clock: Clock) -> None:
+    today = today_at(collaboration.centre, clock)
+    if collaboration.respond_by is None:
+        collaboration.respond_by = today + timedelta(days=DEFAULT_RESPONSE_DAYS)
+    elif collaboration.respond_by < today:
+        raise InvalidInput.field(
+            "respond_by",
+            f"{collaboration.respond_by.isoformat()} has passed (today is {today.isoformat()} "
+            "at the centre); set a later date first",
+        )
+
+
+def _words(verb: str) -> str:
+    return verb.replace("_", " ")
+
+
+# -- audited edits of any record -------------------------------------------------------------
+
+
+def edit(
+    principal: Principal,
+    record: Any,
+    subject_type: str,
+    changes: Mapping[str, Any],
+    allowed: Iterable[str],
+    session: Session | None = None,
+) -> dict[str, Any]:
+    """Apply `changes` to `record` and audit `<subject_type>.update` with what really changed.
+
+    Returns the new values of the changed fields (empty: nothing changed, nothing audited)."""
+    session = session or db.session
+    allowed = set(allowed)
+    before, after = {}, {}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise InvalidInput.field(name, "cannot be changed here")
+        old = getattr(record, name)
+        if old != value:
+            before[name], after[name] = _jsonable(old), _jsonable(value)
+            setattr(record, name, value)
+    if after:
+        audit.record(
+            session,
+            actor=principal.actor,
+            action=f"{subject_type}.update",
+            subject_type=subject_type,
+            subject_id=record.id,
+            before=before,
+            after=after,
+        )
+    return after
+
+
+def flush_unique(message: str, field: str, session: Session | None = None) -> None:
+    """Flush; a unique key taken meanwhile by a concurrent request becomes a Conflict."""
+    session = session or db.session
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(message, {field: ["is taken"]}) from None
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value

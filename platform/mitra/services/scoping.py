@@ -1,0 +1,151 @@
+"""Who may see what, as query criteria: every service loads records through these.
+
+- a ministry admin (and the system) sees everything;
+- a centre manager sees their own centre's partnerships, collaborations, activities and
+  agreements;
+- a partner user sees what has been addressed to their organisation, from every centre:
+  collaborations once proposed (never a centre's drafts), their activities, and the
+  partnerships and agreements those belong to.
+Centres and partners are public registries: every signed-in user may read them.
+Anything outside a principal's scope is simply not found, so ids leak nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased
+
+from mitra.extensions import db
+from mitra.models import (
+    Activity,
+    Agreement,
+    Centre,
+    Collaboration,
+    Partner,
+    Partnership,
+    PartnershipStatus,
+    Role,
+)
+from mitra.security.auth import SYSTEM_ROLE, Principal
+from mitra.services.errors import Forbidden, NotFound
+
+MAX_ID = 2**31 - 1  # the largest id a 32-bit integer column holds
+CENTRE_ROLES = frozenset({Role.MINISTRY_ADMIN.value, Role.CENTRE_MANAGER.value})
+
+
+def sees_everything(principal: Principal) -> bool:
+    return principal.role in (Role.MINISTRY_ADMIN, SYSTEM_ROLE)
+
+
+def collaboration_criterion(principal: Principal) -> ColumnElement[bool]:
+    if sees_everything(principal):
+        return true()
+    if principal.role == Role.CENTRE_MANAGER:
+        return Collaboration.centre_id == principal.centre_id
+    if principal.role == Role.PARTNER_USER:
+        return and_(
+            Collaboration.partner_id == principal.partner_id, Collaboration.proposed_at.is_not(None)
+        )
+    return false()
+
+
+def partnership_criterion(principal: Principal) -> ColumnElement[bool]:
+    if sees_everything(principal):
+        return true()
+    if principal.role == Role.CENTRE_MANAGER:
+        return Partnership.centre_id == principal.centre_id
+    if principal.role == Role.PARTNER_USER:
+        # A prospect a centre has only drafted for is not yet the partner's business.
+        # Aliases keep the subqueries apart from an outer query over the same tables.
+        proposal, signature = aliased(Collaboration), aliased(Agreement)
+        addressed = exists().where(
+            proposal.partnership_id == Partnership.id, proposal.proposed_at.is_not(None)
+        )
+        signed = exists().where(signature.partnership_id == Partnership.id)
+        return and_(
+            Partnership.partner_id == principal.partner_id,
+            or_(Partnership.status != PartnershipStatus.PROSPECT, addressed, signed),
+        )
+    return false()
+
+
+def collaborations(principal: Principal) -> Select:
+    return select(Collaboration).where(collaboration_criterion(principal))
+
+
+def activities(principal: Principal) -> Select:
+    return (
+        select(Activity)
+        .join(Collaboration, Activity.collaboration_id == Collaboration.id)
+        .where(collaboration_criterion(principal))
+    )
+
+
+def partnerships(principal: Principal) -> Select:
+    return select(Partnership).where(partnership_criterion(principal))
+
+
+def agreements(principal: Principal) -> Select:
+    return (
+        select(Agreement)
+        .join(Partnership, Agreement.partnership_id == Partnership.id)
+        .where(partnership_criterion(principal))
+    )
+
+
+def centres(_principal: Principal) -> Select:
+    return select(Centre)
+
+
+def partners(_principal: Principal) -> Select:
+    return select(Partner)
+
+
+def one(statement: Select, model: Any, ident: int, what: str, *, for_update: bool = False):
+    """The record `ident` among those `statement` lets the principal see, or NotFound."""
+    if not 1 <= ident <= MAX_ID:  # no row has it, and no database integer could hold it
+        raise NotFound(what, ident)
+    statement = statement.where(model.id == ident)
+    if for_update and db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(of=model)
+    found = db.session.scalar(statement)
+    if found is None:
+        raise NotFound(what, ident)
+    return found
+
+
+def require_centre_role(principal: Principal, doing: str) -> None:
+    if principal.role not in CENTRE_ROLES:
+        raise Forbidden(f"only a centre manager or a ministry admin may {doing}")
+
+
+def require_admin(principal: Principal, doing: str) -> None:
+    if principal.role != Role.MINISTRY_ADMIN:
+        raise Forbidden(f"only a ministry admin may {doing}")
+
+
+# -- pieces every list query shares ---------------------------------------------------------
+
+
+def matches(column: Any, text: str) -> ColumnElement[bool]:
+    """Case-insensitive "contains", with LIKE's wildcards in `text` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def ordered(statement: Select, sortable: Mapping[str, Any], sort: str, tiebreak: Any) -> Select:
+    """`sort` names a key of `sortable`, with `-` first for descending; ties break on `tiebreak`
+    so that pages never overlap."""
+    descending = sort.startswith("-")
+    column = sortable[sort.removeprefix("-")]
+    if descending:
+        return statement.order_by(column.desc(), tiebreak.desc())
+    return statement.order_by(column.asc(), tiebreak.asc())
+
+
+def sort_keys(sortable: Mapping[str, Any]) -> list[str]:
+    """Every value a list's `sort` parameter accepts."""
+    return [key for name in sortable for key in (name, f"-{name}")]
