@@ -1,0 +1,206 @@
+"""`/api/v1/stats`: the year's collaboration statistics, as JSON, CSV or an Excel workbook.
+
+Read from the compiled statistics (`mitra.services.statistics`) within the caller's scope:
+the ministry sees the nation, a centre manager their centre, a partner user their
+organisation's work with every centre. The year defaults to the current one in WIB.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response
+from marshmallow import Schema, fields, validate
+from openpyxl import Workbook
+
+from events.types import utcnow
+from mitra.api.auth import user
+from mitra.api.requests import ApiBlueprint
+from mitra.extensions import db
+from mitra.services import statistics
+from mitra.services.statistics import COUNTED_STATUSES, DIMENSIONS
+
+blp = ApiBlueprint("stats", __name__, url_prefix="/api/v1/stats",
+                   description="Collaboration statistics of a year, within your scope")
+
+REPORTING_ZONE = ZoneInfo("Asia/Jakarta")
+FORMATS = ("json", "csv", "xlsx")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The columns of a download, in order: the measures flattened.
+MEASURES = (
+    "collaborations", "proposals", *(f"collaborations_{s}" for s in COUNTED_STATUSES),
+    "acceptance_rate", "median_days_to_answer", "activities_held", "participants", "umkm_reached",
+    "partners_with_collaboration", "centres_with_collaboration",
+)  # fmt: skip
+
+
+def downloads_doc(schema: type[Schema]) -> dict[str, Any]:
+    """The 200 answer in its three forms (a manual `content` replaces the generated one)."""
+    return {
+        "responses": {
+            "200": {
+                "description": "The figures; with format=csv or xlsx, a file to save",
+                "content": {
+                    "application/json": {"schema": schema},
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                },
+                "headers": {
+                    "Content-Disposition": {
+                        "schema": {"type": "string"},
+                        "description": "with format=csv or xlsx: attachment and its file name",
+                    }
+                },
+            }
+        }
+    }
+
+
+# -- schemas ------------------------------------------------------------------------------------
+
+
+class StatsArgs(Schema):
+    year = fields.Integer(validate=validate.Range(2000, 2100),
+                          metadata={"description": "calendar year; the current one (WIB) by default"})
+    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS),
+                           metadata={"description": "json, or a download: csv or xlsx"})
+
+
+class BreakdownArgs(StatsArgs):
+    by = fields.String(required=True, validate=validate.OneOf(DIMENSIONS),
+                       metadata={"description": "what each row is: " + ", ".join(DIMENSIONS)})
+
+
+class ScopeSchema(Schema):
+    kind = fields.String(required=True, metadata={"description": "national, centre or partner"})
+    centre_id = fields.Integer()
+    partner_id = fields.Integer()
+
+
+StatusCountsSchema = Schema.from_dict(
+    {status: fields.Integer(required=True) for status in COUNTED_STATUSES}, name="StatusCountsSchema"
+)
+
+
+class MeasuresSchema(Schema):
+    collaborations = fields.Integer(required=True, metadata={
+        "description": "collaborations starting this year that are accepted, active or completed"})
+    proposals = fields.Integer(required=True, metadata={
+        "description": "collaborations starting this year that were ever proposed, in any status"})
+    collaborations_by_status = fields.Nested(StatusCountsSchema, required=True)
+    acceptance_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "accepted / (accepted + declined); null when none was answered"})
+    median_days_to_answer = fields.Float(required=True, allow_none=True, metadata={
+        "description": "whole days from the latest proposal to the partner's answer"})
+    activities_held = fields.Integer(required=True)
+    participants = fields.Integer(required=True)
+    umkm_reached = fields.Integer(required=True)
+    partners_with_collaboration = fields.Integer(required=True)
+    centres_with_collaboration = fields.Integer(required=True)
+
+
+class SummarySchema(MeasuresSchema):
+    year = fields.Integer(required=True)
+    scope = fields.Nested(ScopeSchema, required=True)
+
+
+class BreakdownRowSchema(MeasuresSchema):
+    key = fields.String(required=True, metadata={
+        "description": "province code, service area code, partner type, centre code or YYYY-MM"})
+    label = fields.String(required=True)
+
+
+class BreakdownSchema(Schema):
+    year = fields.Integer(required=True)
+    by = fields.String(required=True)
+    scope = fields.Nested(ScopeSchema, required=True)
+    rows = fields.List(fields.Nested(BreakdownRowSchema), required=True)
+
+
+# -- views --------------------------------------------------------------------------------------
+
+
+@blp.route("/summary")
+@blp.arguments(StatsArgs, location="query")
+@blp.response(200, SummarySchema)
+@blp.doc(**downloads_doc(SummarySchema))
+def get_summary(args):
+    """The year's figures: collaborations, answers, activities, partners and centres"""
+    year = args.get("year") or current_year()
+    figures = statistics.summary(db.session, user(), year)
+    if args["format"] == "json":
+        return figures
+    row = [year, _scope_name(figures["scope"]), *_flatten(figures)]
+    return download(args["format"], f"mitra-stats-summary-{year}", f"Ringkasan {year}",
+                    ["year", "scope", *MEASURES], [row])
+
+
+@blp.route("/breakdown")
+@blp.arguments(BreakdownArgs, location="query")
+@blp.response(200, BreakdownSchema)
+@blp.doc(**downloads_doc(BreakdownSchema))
+def get_breakdown(args):
+    """The year's figures per province, service area, partner type, centre or month"""
+    year, by = args.get("year") or current_year(), args["by"]
+    figures = statistics.breakdown(db.session, user(), by, year)
+    if args["format"] == "json":
+        return figures
+    rows = [[row["key"], row["label"], *_flatten(row)] for row in figures["rows"]]
+    return download(args["format"], f"mitra-stats-{by}-{year}", f"Per {by} {year}",
+                    [by, "label", *MEASURES], rows)
+
+
+def current_year() -> int:
+    return utcnow().astimezone(REPORTING_ZONE).year
+
+
+# -- downloads ----------------------------------------------------------------------------------
+
+
+def download(
+    fmt: str, stem: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Response:
+    """A CSV or XLSX attachment of `rows` under `header`."""
+    table = [list(header), *([_safe(value) for value in row] for row in rows)]
+    if fmt == "csv":
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\r\n").writerows(table)
+        body, mimetype = text.getvalue().encode("utf-8"), CSV_TYPE
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title[:31])  # Excel's limit on sheet names
+        for line in table:
+            sheet.append(line)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        body, mimetype = buffer.getvalue(), XLSX_TYPE
+    return Response(body, status=200, headers={
+        "Content-Type": mimetype,
+        "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+def _flatten(measures: dict[str, Any]) -> list[Any]:
+    by_status = measures["collaborations_by_status"]
+    flat = {**measures, **{f"collaborations_{s}": n for s, n in by_status.items()}}
+    return [flat[name] for name in MEASURES]
+
+
+def _scope_name(scope: dict[str, Any]) -> str:
+    if scope["kind"] == "national":
+        return "national"
+    ident = scope.get("centre_id") or scope.get("partner_id")
+    return f"{scope['kind']}:{ident}"
+
+
+def _safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
