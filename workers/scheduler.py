@@ -1,0 +1,220 @@
+"""`mitra scheduler` and `mitra jobs`: the jobs of `workers.jobs`, run by exactly one
+APScheduler 3.x BlockingScheduler process.
+
+Jobs live in a MemoryJobStore (nothing pickled: the job list in code is the truth), with
+explicit zones on every trigger, coalescing, one instance at a time and an hour of misfire
+grace. Run only one scheduler; if a second is started by mistake, or a restart fires a slot
+again, each run's claim on `(job, slot)` makes it skip what another has done.
+
+For tests only (MITRA_ENV=test), MITRA_TEST_CLOCK="START|SPEED|ANCHOR[|END]" runs the real
+scheduler on an accelerated clock: simulated time is START plus SPEED times the real
+seconds elapsed since the Unix time ANCHOR (so several processes share one timeline; ANCHOR
+may name a file the test writes it to once they are all up), and the process stops by
+itself at END. The clock is moved with time-machine, which patches
+`time.time` and `datetime.now` in the process; APScheduler, the jobs and their claims all
+read it, while waits and socket timeouts keep real (monotonic) time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from events.types import utcnow
+from mitra.extensions import db
+from mitra.models import JobRun
+from workers import jobs as job_list
+from workers.jobs import BY_ID, JOBS, UTC_ZONE, Job
+
+log = logging.getLogger("mitra.scheduler")
+
+TEST_CLOCK = "MITRA_TEST_CLOCK"
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+
+
+def build(app: Flask, jobs: tuple[Job, ...] = JOBS) -> BlockingScheduler:
+    scheduler = BlockingScheduler(
+        timezone=UTC_ZONE,
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(max_workers=4)},
+        job_defaults=JOB_DEFAULTS,
+    )
+    for job in jobs:
+        trigger = job.trigger(app.config)
+        scheduler.add_job(job_list.run, trigger, args=(app, job), kwargs={"trigger": trigger},
+                          id=job.id, name=job.id, replace_existing=True)
+    scheduler.add_listener(_missed, EVENT_JOB_MISSED)
+    return scheduler
+
+
+def _missed(event: JobExecutionEvent) -> None:
+    # Later than the misfire grace: that slot is not run; the next one is (coalesced).
+    log.warning("%s: the run due at %s was missed (the scheduler was down or busy)",
+                event.job_id, event.scheduled_run_time)
+
+
+def start_test_clock(spec: str, scheduler: BlockingScheduler) -> None:
+    """See the module's docstring; refuses to run outside MITRA_ENV=test."""
+    if current_app.config.get("MITRA_ENV") != "test":
+        raise click.UsageError(f"{TEST_CLOCK} is honoured only with MITRA_ENV=test")
+    import time_machine  # a development dependency, needed only here
+
+    parts = spec.split("|")
+    start, speed = datetime.fromisoformat(parts[0]), float(parts[1])
+    anchor = _anchor(parts[2])
+    end = datetime.fromisoformat(parts[3]) if len(parts) > 3 else None
+    real_then, monotonic_then = time.time(), time.monotonic()
+
+    def simulated() -> datetime:
+        real_now = real_then + time.monotonic() - monotonic_then
+        return start + timedelta(seconds=max(0.0, real_now - anchor) * speed)
+
+    # POSIX timestamps, not datetimes: given a zone-aware datetime, time-machine sets TZ too.
+    coordinates = time_machine.travel(simulated().timestamp(), tick=False).start()
+
+    def drive() -> None:
+        while True:
+            now = simulated()
+            coordinates.move_to(now.timestamp())
+            if end is not None and now >= end and scheduler.running:
+                log.info("test clock reached %s: stopping", end.isoformat())
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            if scheduler.running:
+                scheduler.wakeup()
+            time.sleep(0.02)
+
+    threading.Thread(target=drive, name="test-clock", daemon=True).start()
+
+
+def _anchor(value: str) -> float:
+    """A Unix time, or a file that will hold one: the test writes it once every process is up."""
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    click.echo(f"scheduler: test clock waiting for {value}")
+    path, deadline = Path(value), time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return float(path.read_text())
+        time.sleep(0.05)
+    raise click.ClickException(f"the test clock's anchor never appeared in {value}")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs until SIGTERM or Ctrl-C. Run ONE scheduler process: a second
+    one does nothing twice (every run claims its (job, slot) first), but is of no use."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()
+    scheduler = build(app)
+    if os.environ.get(TEST_CLOCK):
+        start_test_clock(os.environ[TEST_CLOCK], scheduler)
+
+    stopping = threading.Event()
+
+    def stop(*_args) -> None:
+        stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)  # running jobs finish; no new one starts
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    _warn_of_another_scheduler()
+    click.echo(f"scheduler: {len(JOBS)} jobs (Ctrl-C stops)")
+    for line in job_lines(app, scheduler_now=utcnow()):
+        click.echo(f"  {line}")
+    if not stopping.is_set():  # a SIGTERM during start-up
+        scheduler.start()
+    click.echo("scheduler: stopped")
+
+
+def _warn_of_another_scheduler() -> None:
+    """Harmless (claims keep it from doing anything twice) but wasteful: say so."""
+    recent = db.session.scalars(
+        select(JobRun.claimed_by).where(JobRun.claimed_at > utcnow() - timedelta(minutes=2),
+                                        JobRun.manual.is_(False)).distinct()
+    ).all()
+    db.session.rollback()
+    if recent:
+        click.echo(f"scheduler: WARNING: runs were claimed in the last 2 minutes by {', '.join(recent)}; "
+                   "if that scheduler still runs, stop one of the two (one is enough)", err=True)
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """List the scheduled jobs, or run one now."""
+
+
+def job_lines(app: Flask, scheduler_now: datetime, last_runs: dict | None = None) -> list[str]:
+    lines = []
+    width = max(len(job.id) for job in JOBS)
+    for job in JOBS:
+        upcoming = job.trigger(app.config).get_next_fire_time(None, scheduler_now)
+        line = f"{job.id:<{width}}  {job.schedule:<42}  next {_iso(upcoming)}"
+        if last_runs is not None:
+            run = last_runs.get(job.id)
+            line += f"  last {run.status} {_iso(run.slot)} by {run.claimed_by}" if run else "  last never"
+        lines.append(line)
+    return lines
+
+
+@jobs_group.command("list")
+@with_appcontext
+def list_command() -> None:
+    """One job a line: its id, its schedule, its next run (UTC) and its last claimed run."""
+    latest = select(JobRun.job, func.max(JobRun.slot).label("slot")).group_by(JobRun.job).subquery()
+    runs = db.session.scalars(
+        select(JobRun).join(latest, (JobRun.job == latest.c.job) & (JobRun.slot == latest.c.slot))
+    ).all()
+    last = {run.job: run for run in runs}
+    db.session.rollback()
+    for line in job_lines(current_app, utcnow(), last):
+        click.echo(line)
+
+
+@jobs_group.command("run")
+@click.argument("name", type=click.Choice(sorted(BY_ID)))
+@click.option("--at", "at", metavar="ISO-TIME",
+              help="Run as the scheduled run at this instant would (e.g. 2026-11-28T01:00Z): it claims "
+                   "that slot, so it does nothing if the slot was run already. Default: a manual run now.")
+@with_appcontext
+def run_command(name: str, at: str | None) -> None:
+    """Run one job now, claiming a slot of its own (or the slot of --at)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    when = None
+    if at:
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            raise click.BadParameter(f"{at!r} is not an ISO 8601 time", param_hint="--at") from None
+        if when.tzinfo is None:
+            raise click.BadParameter("give the zone too, e.g. 2026-11-28T01:00Z", param_hint="--at")
+    outcome = job_list.run(current_app._get_current_object(), BY_ID[name], now=when, manual=when is None)
+    click.echo(f"{name}: {outcome.status} (slot {_iso(outcome.slot)})")
+    if outcome.summary:
+        click.echo(outcome.summary.rstrip())
+    if outcome.status == "failed":
+        raise SystemExit(1)
+
+
+def _iso(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone(UTC_ZONE).isoformat(timespec="seconds").replace("+00:00", "Z")
