@@ -1,0 +1,278 @@
+"""Collaborations: the centre's list, the propose form, and the collaboration page where
+each side takes its lifecycle steps and sees the timeline."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from mitra.extensions import db
+from mitra.models import SERVICE_AREAS, CollaborationStatus, Role
+from mitra.services import activities, collaborations, lifecycle, partners
+from mitra.services.errors import InvalidInput, ServiceError
+from mitra.web import feedback, labels, readmodels
+from mitra.web.forms import options
+from mitra.web.forms.collaborations import (
+    ActionForm,
+    ActivityForm,
+    AnswerForm,
+    CancelForm,
+    CollaborationForm,
+    DeclineForm,
+    QuestionForm,
+)
+from mitra.web.labels import service_area_name
+from mitra.web.paging import paginate
+from mitra.web.session import login_required, viewer
+from mitra.web.tables import Column, Link, Table, maybe_export
+
+bp = Blueprint("collaborations", __name__)
+CENTRE_ROLES = (Role.CENTRE_MANAGER, Role.MINISTRY_ADMIN)
+
+# URL word -> (lifecycle verb, form, the form's text field)
+ACTIONS = {
+    "propose": ("propose", ActionForm, None),
+    "accept": ("accept", ActionForm, None),
+    "decline": ("decline", DeclineForm, "reason"),
+    "request-info": ("request_info", QuestionForm, "question"),
+    "revise": ("revise", AnswerForm, "answer"),
+    "cancel": ("cancel", CancelForm, "reason"),
+    "complete": ("complete", ActionForm, None),
+}
+VERB_PATHS = {verb: path for path, (verb, _form, _field) in ACTIONS.items()}
+DONE = {
+    "propose": _l("The proposal has been sent to the partner."),
+    "accept": _l("You accepted the proposal. The centre has been told."),
+    "decline": _l("You declined the proposal. The centre has been told."),
+    "request_info": _l("Your question has been sent to the centre."),
+    "revise": _l("Your answer has been sent and the proposal is open again."),
+    "cancel": _l("The collaboration has been cancelled."),
+    "complete": _l("The collaboration is completed."),
+}
+
+
+def collaboration_table(items, name: str = "collaborations", caption=None, hide: tuple = ()) -> Table:
+    """`hide` drops columns that say the same on every row (the partner, in its own inbox)."""
+    table = Table(
+        name=name,
+        caption=caption or _l("Collaborations"),
+        columns=[
+            Column("title", _l("Title"), "link"),
+            Column("centre", _l("Centre")),
+            Column("partner", _l("Partner")),
+            Column("service_area", _l("Service area")),
+            Column("status", _l("Status"), "badge", labels.COLLABORATION_STATUS),
+            Column("proposed_at", _l("Proposed"), "moment"),
+            Column("respond_by", _l("Answer wanted by"), "day"),
+            Column("starts_on", _l("Starts"), "day"),
+            Column("target_umkm", _l("UMKM to reach"), "number"),
+        ],
+        rows=[
+            {
+                "title": Link(c.title, url_for("web.collaborations.detail", ident=c.id)),
+                "centre": c.centre.name,
+                "partner": c.partner.name,
+                "service_area": service_area_name(c.service_area),
+                "status": c.status,
+                "proposed_at": c.proposed_at,
+                "respond_by": c.respond_by,
+                "starts_on": c.starts_on,
+                "target_umkm": c.target_umkm,
+            }
+            for c in items
+        ],
+        empty=_l("No collaboration matches."),
+    )
+    table.columns = [c for c in table.columns if c.key not in hide]
+    return table
+
+
+def _status_filter() -> str | None:
+    status = request.args.get("status") or None
+    return status if status in labels.COLLABORATION_STATUS else None
+
+
+@bp.get("/collaborations")
+@login_required(*CENTRE_ROLES)
+def index():
+    user = viewer()
+    status, q = _status_filter(), (request.args.get("q") or "").strip()[:200] or None
+    page = paginate(collaborations.search(user, status=status, q=q, sort="-updated_at"))
+    table = collaboration_table(page.items, hide=("centre",) if user.role == Role.CENTRE_MANAGER else ())
+    if (download := maybe_export([table])) is not None:
+        return download
+    return render_template("web/collaborations/index.html", table=table, page=page, status=status, q=q,
+                           counts=readmodels.status_counts(user))
+
+
+def _choices(form: CollaborationForm) -> None:
+    user = viewer()
+    if form.partner_id is not None:
+        everyone = partners.search(user, sort="name")
+        form.partner_id.choices = options([(0, _("Choose a partner"))] + [
+            (p.id, p.name) for p in db.session.scalars(everyone)
+        ])
+    form.service_area.choices = options([("", _("Choose a service area"))] + [
+        (code, service_area_name(code)) for code, _id, _en in SERVICE_AREAS
+    ])
+
+
+def _propose_after_saving(collaboration, form: CollaborationForm):
+    """The form's "propose" button: the draft is saved; now send it. If the service refuses
+    (a deadline already past), the draft's edit form shows why beside the field."""
+    try:
+        collaborations.act(viewer(), collaboration.id, "propose")
+    except InvalidInput as exc:
+        feedback.attach(form, exc)
+        return render_template("web/collaborations/form.html", form=form, collaboration=collaboration,
+                               action=url_for("web.collaborations.edit", ident=collaboration.id)), 422
+    flash(DONE["propose"], "info")
+    return redirect(url_for("web.collaborations.detail", ident=collaboration.id))
+
+
+@bp.route("/collaborations/new", methods=["GET", "POST"])
+@login_required(Role.CENTRE_MANAGER)
+def new():
+    form = CollaborationForm()
+    _choices(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            collaboration = collaborations.create(viewer(), form.data_for_service())
+        except InvalidInput as exc:
+            feedback.attach(form, exc)
+            status = 422
+        else:
+            if form.propose.data:
+                return _propose_after_saving(collaboration, form)
+            flash(_("The draft has been saved. The partner sees it once you propose it."), "info")
+            return redirect(url_for("web.collaborations.detail", ident=collaboration.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("web/collaborations/form.html", form=form, collaboration=None,
+                           action=url_for("web.collaborations.new")), status
+
+
+@bp.route("/collaborations/<int:ident>/edit", methods=["GET", "POST"])
+@login_required(*CENTRE_ROLES)
+def edit(ident: int):
+    user = viewer()
+    collaboration = collaborations.get(user, ident)
+    if collaboration.status not in lifecycle.EDITABLE_STATES:
+        abort(404)
+    form = CollaborationForm(obj=collaboration)
+    del form.partner_id  # a proposal's partner never changes; draft a new one instead
+    _choices(form)
+    status = 200
+    if form.validate_on_submit():
+        changes = form.data_for_service()
+        try:
+            collaborations.update(user, ident, changes)
+        except InvalidInput as exc:
+            feedback.attach(form, exc)
+            status = 422
+        else:
+            if form.propose.data and collaboration.status == CollaborationStatus.DRAFT:
+                return _propose_after_saving(collaboration, form)
+            flash(_("Your changes have been saved."), "info")
+            return redirect(url_for("web.collaborations.detail", ident=ident))
+    elif request.method == "POST":
+        status = 422
+    return render_template("web/collaborations/form.html", form=form, collaboration=collaboration,
+                           action=url_for("web.collaborations.edit", ident=ident)), status
+
+
+def _action_forms(collaboration, failed: tuple[str, object] | None = None) -> dict:
+    forms = {}
+    for verb in lifecycle.available(collaboration, viewer()):
+        if verb in VERB_PATHS:
+            form_class = ACTIONS[VERB_PATHS[verb]][1]
+            forms[verb] = form_class(prefix=verb, formdata=None)
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return forms
+
+
+def activity_table(items, collaboration) -> Table:
+    user = viewer()
+    may_report = user.role in CENTRE_ROLES
+    today = readmodels.today_for(user)
+    return Table(
+        name="activities",
+        caption=_l("Activities"),
+        columns=[
+            Column("date", _l("Date"), "day"),
+            Column("type", _l("Kind"), "label", labels.ACTIVITY_TYPE),
+            Column("title", _l("Title")),
+            Column("location", _l("Place")),
+            Column("status", _l("Status"), "badge", labels.ACTIVITY_STATUS),
+            Column("participants", _l("Participants"), "number"),
+            Column("umkm_reached", _l("UMKM reached"), "number"),
+            Column("report", _l("Outcome"), "link"),
+        ],
+        rows=[
+            {
+                "date": a.date, "type": a.type, "title": a.title, "location": a.location,
+                "status": a.status,
+                "participants": a.participants if a.status == "held" else None,
+                "umkm_reached": a.umkm_reached if a.status == "held" else None,
+                "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
+                if may_report and a.status == "planned" and a.date <= today else None,
+            }
+            for a in items
+        ],
+        empty=_l("No activity yet."),
+    )
+
+
+def render_detail(collaboration, *, failed=None, activity_form=None, status: int = 200):
+    user = viewer()
+    items = list(db.session.scalars(activities.search_in(user, collaboration.id)))
+    table = activity_table(items, collaboration)
+    if (download := maybe_export([table])) is not None:
+        return download
+    plannable = user.role in CENTRE_ROLES and collaboration.status in activities.PLANNABLE_UNDER
+    if plannable and activity_form is None:
+        activity_form = ActivityForm(formdata=None)
+    return render_template(
+        "web/collaborations/detail.html",
+        collaboration=collaboration,
+        forms=_action_forms(collaboration, failed),
+        verb_paths=VERB_PATHS,
+        activities=table,
+        activity_form=activity_form if plannable else None,
+        timeline=readmodels.timeline(user, collaboration),
+        editable=user.role in CENTRE_ROLES and collaboration.status in lifecycle.EDITABLE_STATES,
+    ), status
+
+
+@bp.get("/collaborations/<int:ident>")
+@login_required()
+def detail(ident: int):
+    return render_detail(collaborations.get(viewer(), ident))
+
+
+@bp.post("/collaborations/<int:ident>/<path>")
+@login_required()
+def act(ident: int, path: str):
+    if path not in ACTIONS:
+        abort(404)
+    user = viewer()
+    collaboration = collaborations.get(user, ident)
+    verb, form_class, field = ACTIONS[path]
+    form = form_class(prefix=verb)
+    if not form.validate_on_submit():
+        return render_detail(collaboration, failed=(verb, form), status=422)
+    text = getattr(form, field).data if field else None
+    try:
+        collaborations.act(user, ident, verb, text)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        db.session.rollback()
+        feedback.attach(form, exc)
+        collaboration = collaborations.get(user, ident)
+        return render_detail(collaboration, failed=(verb, form), status=exc.status)
+    flash(DONE[verb], "info")
+    return redirect(url_for("web.collaborations.detail", ident=ident))

@@ -1,0 +1,111 @@
+"""What the pages call each code of the domain's vocabularies, in the viewer's language."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from mitra.models import SERVICE_AREAS
+
+COLLABORATION_STATUS = {
+    "draft": _l("Draft"),
+    "proposed": _l("Proposed"),
+    "info_requested": _l("Information requested"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired"),
+    "active": _l("Active"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+PARTNERSHIP_STATUS = {
+    "prospect": _l("Prospect"),
+    "active": _l("Active"),
+    "dormant": _l("Dormant"),
+    "ended": _l("Ended"),
+}
+ACTIVITY_STATUS = {"planned": _l("Planned"), "held": _l("Held"), "cancelled": _l("Cancelled")}
+ACTIVITY_TYPE = {
+    "training": _l("Training"),
+    "mentoring": _l("Mentoring"),
+    "consultation": _l("Consultation"),
+    "business_matching": _l("Business matching"),
+    "exhibition": _l("Exhibition"),
+    "certification": _l("Certification"),
+    "other": _l("Other"),
+}
+PARTNER_TYPE = {
+    "bumn": _l("State-owned enterprise"),
+    "bank": _l("Bank"),
+    "telco": _l("Telecommunications"),
+    "marketplace": _l("Marketplace"),
+    "ride_hailing": _l("Ride-hailing"),
+    "university": _l("University"),
+    "association": _l("Association"),
+    "corporate": _l("Private company"),
+    "hotel": _l("Hotel"),
+    "media": _l("Media"),
+    "ngo": _l("Non-governmental organisation"),
+    "government": _l("Government agency"),
+    "international": _l("International programme"),
+}
+PARTNER_SCOPE = {"national": _l("National"), "local": _l("Local")}
+AGREEMENT_KIND = {"mou": _l("MoU (memorandum of understanding)"), "pks": _l("PKS (cooperation agreement)")}
+CENTRE_TIER = {"reguler": _l("Regular"), "premium": _l("Premium")}
+CENTRE_STATUS = {
+    "operational": _l("Operational"),
+    "under_construction": _l("Under construction"),
+    "revitalising": _l("Being revitalised"),
+}
+ROLE = {
+    "ministry_admin": _l("Ministry admin"),
+    "centre_manager": _l("Centre manager"),
+    "partner_user": _l("Partner user"),
+}
+LANGUAGE = {"id": "Bahasa Indonesia", "en": "English"}  # each named in its own language
+ZONE = {
+    "Asia/Jakarta": _l("WIB: Western Indonesia (Jakarta)"),
+    "Asia/Pontianak": _l("WIB: Western Indonesia (Pontianak)"),
+    "Asia/Makassar": _l("WITA: Central Indonesia (Makassar)"),
+    "Asia/Jayapura": _l("WIT: Eastern Indonesia (Jayapura)"),
+}
+EMAIL_PREFERENCE = {
+    "immediate": _l("Each message at once"),
+    "digest": _l("One daily digest at 08:00"),
+}
+MONTHS_SHORT = (
+    _l("Jan"), _l("Feb"), _l("Mar"), _l("Apr"), _l("May"), _l("Jun"),
+    _l("Jul"), _l("Aug"), _l("Sep"), _l("Oct"), _l("Nov"), _l("Dec"),
+)  # fmt: skip
+
+# The timeline's words for each audited action.
+ACTION = {
+    "collaboration.create": _l("drafted the collaboration"),
+    "collaboration.update": _l("changed the proposal"),
+    "collaboration.propose": _l("proposed it to the partner"),
+    "collaboration.accept": _l("accepted the proposal"),
+    "collaboration.decline": _l("declined the proposal"),
+    "collaboration.request_info": _l("asked for more information"),
+    "collaboration.revise": _l("answered and proposed again"),
+    "collaboration.expire": _l("closed the proposal: no answer by the deadline"),
+    "collaboration.activate": _l("started the collaboration"),
+    "collaboration.complete": _l("completed the collaboration"),
+    "collaboration.cancel": _l("cancelled the collaboration"),
+    "activity.plan": _l("planned an activity"),
+    "activity.update": _l("changed an activity"),
+    "activity.report": _l("reported an activity's outcome"),
+    "activity.cancel": _l("cancelled an activity"),
+}
+def service_area_name(code: str | None) -> str:
+    """The service area's name as the database holds it, in the viewer's language."""
+    english = str(get_locale()) == "en"
+    for area, name_id, name_en in SERVICE_AREAS:
+        if area == code:
+            return name_en if english else name_id
+    return code or ""
+
+
+def label(table: dict, code: str | None) -> str:
+    if code is None:
+        return ""
+    return str(table.get(code, code))

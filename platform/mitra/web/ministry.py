@@ -1,0 +1,128 @@
+"""The ministry's national dashboard: the year's headline figures, charts and tables, read
+from the compiled statistics (`services.statistics`, kept current by the statistics worker)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, union
+
+from events.types import utcnow
+from mitra.extensions import db
+from mitra.models import ActivityTotal, CollaborationCount, Role
+from mitra.services import statistics
+from mitra.web import charts, labels
+from mitra.web.labels import service_area_name
+from mitra.web.session import login_required, viewer
+from mitra.web.tables import Column, Table, maybe_export
+
+bp = Blueprint("ministry", __name__)
+TOP_PROVINCES = 15
+REPORTING_ZONE = ZoneInfo("Asia/Jakarta")
+BREAKDOWNS = ("service_area", "province", "month", "partner_type")
+
+
+def current_year() -> int:
+    """The reporting year runs in WIB, as in the statistics API."""
+    return utcnow().astimezone(REPORTING_ZONE).year
+
+
+def years_with_figures() -> list[int]:
+    found = db.session.scalars(union(select(CollaborationCount.year), select(ActivityTotal.year)))
+    return sorted({int(y) for y in found} | {current_year()}, reverse=True)
+
+
+def chosen_year() -> int:
+    current = current_year()
+    try:
+        year = int(request.args.get("year", current))
+    except ValueError:
+        return current
+    return year if 2000 <= year <= 2100 else current
+
+
+def _measure_columns() -> list[Column]:
+    return [
+        Column("proposals", _l("Proposals"), "number"),
+        Column("collaborations", _l("Agreed collaborations"), "number"),
+        Column("activities_held", _l("Activities held"), "number"),
+        Column("participants", _l("Participants"), "number"),
+        Column("umkm_reached", _l("UMKM reached"), "number"),
+    ]
+
+
+def _measures(row: dict) -> dict:
+    return {name: row[name] for name in
+            ("proposals", "collaborations", "activities_held", "participants", "umkm_reached")}
+
+
+def tables(summary: dict, parts: dict[str, dict]) -> list[Table]:
+    months = [str(m) for m in labels.MONTHS_SHORT]
+    provinces = [r for r in parts["province"]["rows"] if r["proposals"] or r["activities_held"]]
+    return [
+        Table("statuses", _l("Collaborations by status"),
+              [Column("status", _l("Status"), "badge", labels.COLLABORATION_STATUS),
+               Column("count", _l("Collaborations"), "number")],
+              [{"status": s, "count": n} for s, n in summary["collaborations_by_status"].items()]),
+        Table("service_areas", _l("Collaborations by service area"),
+              [Column("area", _l("Service area")), *_measure_columns()],
+              [{"area": service_area_name(r["key"]), **_measures(r)} for r in parts["service_area"]["rows"]]),
+        Table("provinces", _l("Activities and UMKM reached by province"),
+              [Column("province", _l("Province")), *_measure_columns()],
+              [{"province": r["label"], **_measures(r)}
+               for r in sorted(provinces, key=lambda r: (-r["umkm_reached"], r["label"]))],
+              empty=_l("No figures for this year.")),
+        Table("months", _l("Month by month"),
+              [Column("month", _l("Month")), *_measure_columns()],
+              [{"month": months[i], **_measures(r)} for i, r in enumerate(parts["month"]["rows"])]),
+        Table("partner_types", _l("Collaborations by kind of partner"),
+              [Column("type", _l("Kind of partner"), "label", labels.PARTNER_TYPE),
+               Column("partners", _l("Partners with a collaboration"), "number"), *_measure_columns()],
+              [{"type": r["key"], "partners": r["partners_with_collaboration"], **_measures(r)}
+               for r in sorted(parts["partner_type"]["rows"], key=lambda r: -r["proposals"])],
+              empty=_l("No figures for this year.")),
+    ]
+
+
+def chart_set(parts: dict[str, dict]) -> dict:
+    held = [r for r in parts["province"]["rows"] if r["activities_held"]]
+    by_activities = sorted(held, key=lambda r: (-r["activities_held"], r["label"]))[:TOP_PROVINCES]
+    by_umkm = sorted(held, key=lambda r: (-r["umkm_reached"], r["label"]))[:TOP_PROVINCES]
+    types = sorted(parts["partner_type"]["rows"], key=lambda r: (-r["collaborations"], r["key"]))
+    return {
+        "service_areas": charts.bars(
+            _("Agreed collaborations by service area"),
+            [(service_area_name(r["key"]), r["collaborations"]) for r in parts["service_area"]["rows"]]),
+        "activities": charts.bars(
+            _("Activities held by province"), [(r["label"], r["activities_held"]) for r in by_activities]),
+        "umkm": charts.bars(
+            _("UMKM reached by province"), [(r["label"], r["umkm_reached"]) for r in by_umkm],
+            charts.PALETTE[1]),
+        "months": charts.columns(
+            _("Month by month"), [str(m) for m in labels.MONTHS_SHORT],
+            [charts.Series(_("Collaborations starting"), [r["proposals"] for r in parts["month"]["rows"]]),
+             charts.Series(_("Activities held"), [r["activities_held"] for r in parts["month"]["rows"]])]),
+        "partner_types": charts.bars(
+            _("Agreed collaborations by kind of partner"),
+            [(labels.label(labels.PARTNER_TYPE, r["key"]), r["collaborations"])
+             for r in types if r["proposals"]],
+            charts.PALETTE[2]),
+    }
+
+
+@bp.get("/ministry")
+@login_required(Role.MINISTRY_ADMIN)
+def dashboard():
+    user = viewer()
+    year = chosen_year()
+    summary = statistics.summary(db.session, user, year)
+    parts = {by: statistics.breakdown(db.session, user, by, year) for by in BREAKDOWNS}
+    all_tables = tables(summary, parts)
+    if (download := maybe_export(all_tables)) is not None:
+        return download
+    return render_template("web/ministry/dashboard.html", summary=summary, year=year,
+                           years=years_with_figures(), tables={t.name: t for t in all_tables},
+                           charts=chart_set(parts))

@@ -1,0 +1,154 @@
+"""What the pages read that no service offers as one call: the centre's dashboard, a
+collaboration's timeline, upcoming activities. Read-only, and always through the principal's
+scope (`services.scoping`), so a page can never show more than the API would."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from events.types import utcnow
+from mitra.extensions import db
+from mitra.models import (
+    Activity,
+    ActivityStatus,
+    AuditEntry,
+    Collaboration,
+    CollaborationStatus,
+    Partnership,
+    User,
+)
+from mitra.security.auth import Principal
+from mitra.services import activities, collaborations, scoping
+
+WAITING = (CollaborationStatus.PROPOSED, CollaborationStatus.INFO_REQUESTED)
+
+
+def today_for(user: User) -> date:
+    """Today where the person is: the centre's zone for a manager, else the profile's."""
+    zone = user.centre.zone if user.centre is not None else user.zone
+    return utcnow().astimezone(ZoneInfo(zone)).date()
+
+
+@dataclass
+class Waiting:
+    collaboration: Collaboration
+    days: int  # since it was proposed
+
+
+@dataclass
+class CentreDashboard:
+    partnerships: Counter
+    waiting: list[Waiting]
+    this_month: list[Activity]
+    overdue: list[Activity]
+    month_start: date
+
+
+def centre_dashboard(principal: User) -> CentreDashboard:
+    today = today_for(principal)
+    counts = Counter(dict(db.session.execute(
+        select(Partnership.status, func.count())
+        .where(scoping.partnership_criterion(principal))
+        .group_by(Partnership.status)
+    ).all()))
+    now = utcnow()
+    waiting = [
+        Waiting(c, max(0, (now - c.proposed_at).days) if c.proposed_at else 0)
+        for c in db.session.scalars(
+            scoping.collaborations(principal)
+            .where(Collaboration.status.in_(WAITING))
+            .order_by(Collaboration.proposed_at.asc(), Collaboration.id)
+        )
+    ]
+    month_start = today.replace(day=1)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    this_month = list(db.session.scalars(
+        activities.search(principal, date_from=month_start, date_until=next_month - timedelta(days=1))
+    ))
+    overdue = list(db.session.scalars(
+        activities.search(principal, status=ActivityStatus.PLANNED,
+                          date_until=today - timedelta(days=1))
+    ))
+    return CentreDashboard(counts, waiting, this_month, overdue, month_start)
+
+
+def upcoming_activities(principal: User, limit: int = 100) -> list[Activity]:
+    return list(db.session.scalars(
+        activities.search(principal, status=ActivityStatus.PLANNED, date_from=today_for(principal))
+        .limit(limit)
+    ))
+
+
+def status_counts(principal: Principal) -> Counter:
+    return Counter(dict(db.session.execute(
+        select(Collaboration.status, func.count())
+        .where(scoping.collaboration_criterion(principal))
+        .group_by(Collaboration.status)
+    ).all()))
+
+
+@dataclass
+class Actor:
+    kind: str  # "user", "system" or "anonymous"
+    name: str
+    organisation: str | None = None
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    action: str
+    actor: Actor
+    text: str | None
+    subject_type: str
+    subject_id: int | None
+
+
+def _actors(codes: set[str]) -> dict[str, Actor]:
+    ids = {}
+    for code in codes:
+        kind, _, rest = code.partition(":")
+        if kind == "user":
+            ident = rest.partition(":")[0]
+            if ident.isdigit():
+                ids[code] = int(ident)
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(set(ids.values()))))}
+    found = {}
+    for code in codes:
+        kind, _, rest = code.partition(":")
+        user = users.get(ids.get(code, -1))
+        if user is not None:
+            organisation = user.centre.name if user.centre else user.partner.name if user.partner else None
+            found[code] = Actor("user", user.name, organisation)
+        elif kind == "system":
+            found[code] = Actor("system", rest)
+        else:
+            found[code] = Actor(kind or "anonymous", rest.partition(":")[2] or code)
+    return found
+
+
+def timeline(principal: Principal, collaboration: Collaboration) -> list[TimelineEntry]:
+    """The collaboration's audit trail and its activities', oldest first."""
+    entries = list(db.session.scalars(collaborations.history(principal, collaboration.id)))
+    activity_ids = list(db.session.scalars(
+        activities.search_in(principal, collaboration.id).with_only_columns(Activity.id)
+    ))
+    if activity_ids:
+        entries += list(db.session.scalars(
+            select(AuditEntry).where(AuditEntry.subject_type == "activity",
+                                     AuditEntry.subject_id.in_(activity_ids))
+        ))
+    entries.sort(key=lambda e: e.id)
+    actors = _actors({e.actor for e in entries})
+    result = []
+    for entry in entries:
+        after = entry.after or {}
+        text = after.get("reason") or after.get("question") or after.get("answer")
+        result.append(TimelineEntry(entry.at, entry.action, actors[entry.actor], text,
+                                    entry.subject_type, entry.subject_id))
+    return result
