@@ -37,12 +37,26 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=True,  # SQLite can only ALTER by copying the table
         compare_type=True,
     )
+    from mitra.security import auth
+
+    auth.init_app(app)
+    from mitra import i18n
+    from mitra.security import headers
+
+    i18n.init_app(app)
+    headers.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from mitra.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from mitra.api import init_api
+
+    init_api(app)
+    from mitra.web import init_web
+
+    init_web(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -81,6 +81,16 @@ def from_environment() -> dict:
         "EVENT_REDRIVE_AFTER_SECONDS": float(os.environ.get("EVENT_REDRIVE_AFTER_SECONDS", "300")),
         "EVENT_REDRIVE_EVERY_SECONDS": float(os.environ.get("EVENT_REDRIVE_EVERY_SECONDS", "30")),
         "EVENT_RELAY_MAX_BACKOFF_SECONDS": float(os.environ.get("EVENT_RELAY_MAX_BACKOFF_SECONDS", "30")),
+        # Reminders and e-mail (platform/mitra/services/{reminders,mail}.py); README "Reminders".
+        "MAIL_TIMEOUT_SECONDS": float(os.environ.get("MAIL_TIMEOUT_SECONDS", "30")),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        "MAIL_RETRY_BASE_SECONDS": float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60")),
+        "MAIL_SENDING_TIMEOUT_SECONDS": float(os.environ.get("MAIL_SENDING_TIMEOUT_SECONDS", "900")),
+        "MAIL_DISPATCH_SECONDS": float(os.environ.get("MAIL_DISPATCH_SECONDS", "30")),
+        "REMINDER_LOCAL_HOUR": int(os.environ.get("REMINDER_LOCAL_HOUR", "8")),
+        "REMINDER_WINDOW_MINUTES": int(os.environ.get("REMINDER_WINDOW_MINUTES", "60")),
+        "API_TOKEN_HOURS": float(os.environ.get("API_TOKEN_HOURS", "12")),
+        "PARTNERSHIP_DORMANT_AFTER_DAYS": int(os.environ.get("PARTNERSHIP_DORMANT_AFTER_DAYS", "180")),
         "WORKER_PREFETCH": int(os.environ.get("WORKER_PREFETCH", "100")),
         "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30")),
     }

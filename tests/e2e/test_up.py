@@ -49,7 +49,7 @@ def test_mitra_up_serves_healthz_within_60_seconds_and_prints_the_demo_logins(ap
         for email in ("admin@mitra.test", "manajer.malang@mitra.test", "mitra.bank@mitra.test"):
             assert email in output
         assert "mitra-demo-2023" in output
-        for name in ("web", "relay", "worker"):
+        for name in ("web", "relay", "worker", "scheduler"):
             assert f"started {name}" in output
         assert elapsed < 60
     finally:

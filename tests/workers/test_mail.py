@@ -39,8 +39,9 @@ def sent_events() -> int:
     return db.session.scalar(select(func.count()).where(outbox.c.type == "mitra.reminder.sent"))
 
 
-def test_without_a_mail_server_each_message_is_an_eml_file_in_the_instance(app, clock, caplog):
-    app.config.update(MAIL_SERVER="", MITRA_BASE_URL="http://127.0.0.1:5000")
+def test_without_a_mail_server_each_message_is_an_eml_file_in_the_instance(app, clock, caplog, tmp_path):
+    # An instance folder of its own: other tests leave their mail in the shared one.
+    app.config.update(MAIL_SERVER="", MITRA_BASE_URL="http://127.0.0.1:5000", INSTANCE_PATH=str(tmp_path))
     world = build_world()
     clock.at(EIGHT)
     caplog.set_level("INFO", logger="mitra.mail")

@@ -6,10 +6,11 @@ commits: the runtime commits its effect together with the `(group, event_id)` re
 
 from __future__ import annotations
 
+from workers.handlers import partnerships, reminders, statistics
 from workers.runtime import HandlerTable
 
 HANDLERS: HandlerTable = {
-    "reminders": {},
-    "partnerships": {},
-    "statistics": {},
+    "reminders": reminders.HANDLERS,
+    "partnerships": partnerships.HANDLERS,
+    "statistics": statistics.HANDLERS,
 }

@@ -37,6 +37,7 @@ def platform_processes(host: str, port: int) -> list[Child]:
                       "--no-debugger", "--with-threads"]),
         Child("relay", [*mitra, "relay"]),
         Child("worker", [*mitra, "worker"]),
+        Child("scheduler", [*mitra, "scheduler"]),
     ]
 
 
@@ -49,6 +50,7 @@ def prepare_database(seed: bool = True) -> bool:
     from mitra.extensions import db
     from mitra.models import Centre
     from mitra.services.demo_data import load_reference_data, seed_demo
+    from mitra.services.statistics import recompute_statistics
 
     upgrade()
     try:
@@ -56,6 +58,9 @@ def prepare_database(seed: bool = True) -> bool:
         if not seed or db.session.scalar(select(func.count()).select_from(Centre)):
             return False
         seed_demo(db.session)
+        # The dashboards read compiled statistics; demo data arrives without events.
+        recompute_statistics(db.session)
+        db.session.commit()
         return True
     finally:
         # This process only supervises from here on: hold no transaction, no connection

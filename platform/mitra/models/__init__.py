@@ -1,5 +1,6 @@
 """The domain model; importing this package registers every table on the shared MetaData."""
 
+from mitra.models.api import ApiToken, IdempotentRequest, LoginAttempt
 from mitra.models.audit import AuditEntry
 from mitra.models.collaboration import Activity, Agreement, Collaboration, Partnership
 from mitra.models.enums import (
@@ -16,30 +17,51 @@ from mitra.models.enums import (
     PartnerType,
     Role,
 )
+from mitra.models.notifications import (
+    JobRun,
+    JobRunStatus,
+    Milestone,
+    Notification,
+    Reminder,
+    ReminderStatus,
+)
 from mitra.models.organisations import Centre, Partner
 from mitra.models.reference import SERVICE_AREAS, Province, ServiceArea
+from mitra.models.statistics import ActivityTotal, AnswerTime, CollaborationCount
 from mitra.models.user import User
 
 __all__ = [
     "Activity",
     "ActivityStatus",
+    "ActivityTotal",
     "ActivityType",
     "Agreement",
     "AgreementKind",
+    "AnswerTime",
+    "ApiToken",
     "AuditEntry",
     "Centre",
     "CentreStatus",
     "CentreTier",
     "Collaboration",
+    "CollaborationCount",
     "CollaborationStatus",
     "EmailPreference",
+    "IdempotentRequest",
+    "JobRun",
+    "JobRunStatus",
     "Language",
+    "LoginAttempt",
+    "Milestone",
+    "Notification",
     "Partner",
     "PartnerScope",
     "PartnerType",
     "Partnership",
     "PartnershipStatus",
     "Province",
+    "Reminder",
+    "ReminderStatus",
     "Role",
     "SERVICE_AREAS",
     "ServiceArea",
