@@ -68,18 +68,15 @@ class Publisher:
 
     def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
         if multiple:
-            self._acked.update(range(self._acked_floor(), delivery_tag + 1))
+            self._acked.update(range(self._batch_first_tag, delivery_tag + 1))
         else:
             self._acked.add(delivery_tag)
 
     def _on_nack(self, delivery_tag: int, multiple: bool, *_args) -> None:
         if multiple:
-            self._nacked.update(range(self._acked_floor(), delivery_tag + 1))
+            self._nacked.update(range(self._batch_first_tag, delivery_tag + 1))
         else:
             self._nacked.add(delivery_tag)
-
-    def _acked_floor(self) -> int:
-        return self._batch_first_tag
 
     def _on_return(self, _exc, _exchange, _routing_key, message) -> None:
         message_id = message.properties.get("message_id")
@@ -149,16 +146,3 @@ class Publisher:
                 raise PublishError(f"no confirm within {self.confirm_timeout:.0f} s")
             self.connection.drain_events(timeout=min(remaining, 1.0))
 
-
-def publish_to_queue(connection: Connection, queue: str, body: str, event_id: str, type_: str,
-                     headers: dict | None = None) -> None:
-    """Put one message straight on a named queue (retries, re-drives, replays)."""
-    publisher = Publisher(connection)
-    try:
-        ok, failed = publisher.publish(
-            [OutgoingMessage(event_id, type_, body, "", queue, True, headers or {})]
-        )
-    finally:
-        publisher.close()
-    if failed:
-        raise PublishError(failed[event_id])

@@ -6,11 +6,11 @@ import time
 
 from flask import Blueprint, current_app, jsonify
 from kombu.utils.url import maybe_sanitize_url
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from events.broker import connect
-from events.store import outbox
 from mitra.extensions import db
+from mitra.services import event_ops
 
 bp = Blueprint("health", __name__)
 
@@ -46,9 +46,7 @@ def broker_state(url: str) -> dict:
 
 def outbox_state() -> dict:
     try:
-        backlog, oldest = db.session.execute(
-            select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
-        ).one()
+        backlog, oldest = event_ops.backlog(db.session)
     except Exception as exc:  # noqa: BLE001
         db.session.rollback()
         return {"ok": False, "error": str(exc)[:300]}

@@ -114,15 +114,12 @@ def status_command(as_json: bool) -> None:
 @with_appcontext
 def tail_command(groups, since: int, follow: bool) -> None:
     """Print events as consumer groups handle them: time, group, type, subject, id."""
-    cursor = None
     try:
         for row in event_ops.tail(db.session, groups=groups or None, since=since, follow=follow):
-            cursor = row
             click.echo(f"{row['handled_at']:%Y-%m-%d %H:%M:%S} {row['consumer']:<13} "
                        f"{row['type']:<36} {row['subject']:<24} {row['event_id']}")
     except KeyboardInterrupt:
         pass
-    del cursor
 
 
 @events_group.group("dlq")

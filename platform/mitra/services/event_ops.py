@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import Session
@@ -14,11 +15,17 @@ from events.store import dead_letters, outbox, processed_events
 from events.types import utcnow
 
 
-def status(session: Session) -> dict:
-    now = utcnow()
-    backlog, oldest = session.execute(
+def backlog(session: Session) -> tuple[int, datetime | None]:
+    """(unpublished events, when the oldest of them was emitted)."""
+    count, oldest = session.execute(
         select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
     ).one()
+    return count, oldest
+
+
+def status(session: Session) -> dict:
+    now = utcnow()
+    unpublished, oldest = backlog(session)
     unsettled = session.scalar(
         select(func.count()).where(outbox.c.published_at.is_not(None), outbox.c.settled_at.is_(None))
     )
@@ -38,13 +45,9 @@ def status(session: Session) -> dict:
             select(func.count()).where(outbox.c.settled_at.is_(None), outbox.c.type.in_(types), ~handled)
         )
         groups[group] = {"lag": lag, "dead_letters": dead.get(group, 0)}
-    if oldest is not None and oldest.tzinfo is None:
-        from datetime import UTC
-
-        oldest = oldest.replace(tzinfo=UTC)
     session.rollback()
     return {
-        "backlog": backlog,
+        "backlog": unpublished,
         "oldest_unpublished_seconds": (now - oldest).total_seconds() if oldest else None,
         "unsettled": unsettled,
         "groups": groups,
@@ -134,7 +137,8 @@ def replay(session: Session, broker_url: str, *, ids: list[int] | None, group: s
     finally:
         publisher.close()
         connection.release()
-    done = [row.id for row in rows if row.event_id in set(ok)]
+    confirmed = set(ok)
+    done = [row.id for row in rows if row.event_id in confirmed]
     if done:
         session.execute(update(dead_letters).where(dead_letters.c.id.in_(done)).values(replayed_at=utcnow()))
         session.commit()
