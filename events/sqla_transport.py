@@ -5,7 +5,10 @@
 - its SQLite file runs in WAL mode with a busy timeout, so relay and workers queue for
   the write lock instead of failing;
 - delivered messages are deleted: kombu only hides them, and the table grows forever;
-- its messages are indexed by queue, so polling an empty queue does not walk the table.
+- its messages are indexed by queue, so polling an empty queue does not walk the table;
+- processes that open a fresh broker file together no longer crash: kombu creates its
+  tables and queue rows check-then-insert, and the loser of that race got "table already
+  exists" or a UNIQUE violation (a worker died of it when it started beside the relay).
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import time
 
 from kombu.transport import sqlalchemy as kombu_sqla
 from sqlalchemy import event, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 PURGE_EVERY_SECONDS = 60.0
+OPEN_ATTEMPTS = 5
 
 
 def _wal(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL waits for the lock too
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -36,7 +41,14 @@ class Channel(kombu_sqla.Channel):
         return engine
 
     def _open(self):
-        engine, session_factory = super()._open()
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            try:
+                engine, session_factory = super()._open()
+                break
+            except OperationalError as exc:
+                # Another process created the tables between kombu's check and its CREATE.
+                if "already exists" not in str(exc) or attempt == OPEN_ATTEMPTS:
+                    raise
         if not getattr(engine, "_mitra_indexed", False):
             with engine.begin() as conn:
                 conn.execute(text(
@@ -45,6 +57,14 @@ class Channel(kombu_sqla.Channel):
                 ))
             engine._mitra_indexed = True
         return engine, session_factory
+
+    def _get_or_create(self, queue):
+        try:
+            return super()._get_or_create(queue)
+        except IntegrityError:
+            # Another process inserted this queue's row first: it exists now, read it.
+            self.session.rollback()
+            return super()._get_or_create(queue)
 
     def _get(self, queue):
         now = time.monotonic()

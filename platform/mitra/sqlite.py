@@ -22,9 +22,9 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
     # Taking over BEGIN (below) with IMMEDIATE makes writers queue on busy_timeout instead.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL waits for the lock too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -57,6 +57,7 @@ def processes(app, broker_url, tmp_path):
     procs = Processes(env, tmp_path)
     yield procs
     procs.stop_all()
+    procs.print_logs()
 
 
 def accepted_event(number: int, title: str = "Pelatihan pemasaran digital"):

@@ -80,6 +80,13 @@ class Processes:
         for child in self.children:
             child.stop()
 
+    def print_logs(self, lines: int = 40) -> None:
+        """The tail of every child's log: pytest shows it beside a failure, so a stall can be read."""
+        for child in self.children:
+            tail = child.log().splitlines()[-lines:]
+            print(f"----- {' '.join(child.args)} (exit {child.popen.returncode}) -----")
+            print("\n".join(tail))
+
 
 def child_env(database_url: str, broker_url: str, instance: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
