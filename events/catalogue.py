@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
@@ -53,6 +54,12 @@ class EventType:
     subject: str  # template over the data, e.g. "collaboration/{collaboration_id}"
     version: int = 1
 
+    @cached_property
+    def _schema(self) -> Schema:
+        """One instance per type: marshmallow schemas are reusable, and building one per
+        event cost more than the dump itself."""
+        return self.schema()
+
     @property
     def type(self) -> str:
         """The CloudEvents `type` and the AMQP routing key."""
@@ -69,7 +76,7 @@ class EventType:
     def dump(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Python values to JSON values, validated both ways."""
         try:
-            payload = self.schema().dump(data)
+            payload = self._schema.dump(data)
         except (TypeError, ValueError, AttributeError) as exc:
             raise EventDataError(self.name, str(exc)) from exc
         self.load(payload)
@@ -81,7 +88,7 @@ class EventType:
     def load(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """JSON values to Python values, or EventDataError."""
         try:
-            return self.schema().load(payload)
+            return self._schema.load(payload)
         except ValidationError as exc:
             raise EventDataError(self.name, exc.messages) from exc
 
