@@ -74,6 +74,64 @@ class BenchError(RuntimeError):
     """The run could not be measured (a stall, a process that died, lost events)."""
 
 
+# -- CPU accounting: where the cores went, from /proc ----------------------------------------------
+_TICK = os.sysconf("SC_CLK_TCK")
+SERVER_COMMANDS = {"postgres": "postgresql", "beam.smp": "rabbitmq"}
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+
+
+def server_cpu_seconds() -> dict[str, float]:
+    """CPU seconds of every PostgreSQL and RabbitMQ process on the machine, by server."""
+    found = dict.fromkeys(SERVER_COMMANDS.values(), 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if command in SERVER_COMMANDS:
+            found[SERVER_COMMANDS[command]] += process_cpu_seconds(int(entry.name))
+    return found
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core spent busy (not idle, not waiting for I/O) since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / _TICK
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds spent between start() and stop() by named processes and by the machine."""
+
+    pids: dict[str, int]
+    before: dict[str, float] | None = None
+    spent: dict[str, float] | None = None
+
+    def _now(self) -> dict[str, float]:
+        now = {name: process_cpu_seconds(pid) for name, pid in self.pids.items()}
+        now.update(server_cpu_seconds())
+        now["machine"] = machine_busy_seconds()
+        return now
+
+    def start(self) -> None:
+        self.before = self._now()
+
+    def stop(self) -> dict[str, float]:
+        after = self._now()
+        self.spent = {name: max(0.0, after[name] - self.before.get(name, 0.0)) for name in after}
+        return self.spent
+
+
 # -- output -----------------------------------------------------------------------------------
 _T0 = time.monotonic()
 
@@ -236,7 +294,9 @@ def raw_kombu(broker_url: str, body: str, count: int, prefetch: int, stall_timeo
             progress(f"raw kombu: consuming with ack, prefetch {prefetch}")
             consumer = Consumer(consume_channel, queues=[queue], on_message=on_message,
                                 prefetch_count=prefetch, no_ack=False)
+            meter = CpuMeter({"bench": os.getpid()})
             with consumer:
+                meter.start()
                 started = time.perf_counter()
                 last_progress = started
                 while received < count:
@@ -252,6 +312,7 @@ def raw_kombu(broker_url: str, body: str, count: int, prefetch: int, stall_timeo
                         raise BenchError(f"raw kombu: consumed {received} of {count}, then nothing "
                                          f"for {stall_timeout:.0f} s")
                 consume_seconds = time.perf_counter() - started
+                consume_cpu = meter.stop()
             consume_channel.close()
         finally:
             try:
@@ -268,6 +329,7 @@ def raw_kombu(broker_url: str, body: str, count: int, prefetch: int, stall_timeo
         "stored_per_s": count / stored_seconds,
         "consume_seconds": consume_seconds,
         "consume_per_s": count / consume_seconds,
+        "consume_cpu_seconds": consume_cpu,
         "prefetch": prefetch,
         "queue_arguments": queue.queue_arguments,
     }
@@ -339,10 +401,11 @@ COUNTS = text(
 )
 
 
-def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: float) -> dict:
+def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: float,
+                     batch_size: int | None = None, relay_batch: int | None = None) -> dict:
     from flask_migrate import upgrade
 
-    from events.outbox import emit
+    from events.outbox import emit, emit_all
     from mitra import create_app
     from mitra.extensions import db
 
@@ -381,10 +444,12 @@ def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: flo
                     "event_type": EVENT_TYPE.type, "prefetch": prefetch}
     try:
         progress("mitra: starting `mitra relay` and `mitra worker --group statistics`")
-        relay = Child("relay", ["relay"], env, setup.folder)
+        relay = Child("relay", ["relay", *(["--batch-size", str(relay_batch)] if relay_batch else [])],
+                      env, setup.folder)
         children.append(relay)
-        worker = Child("worker", ["worker", "--group", GROUP, "--prefetch", str(prefetch)], env,
-                       setup.folder)
+        worker = Child("worker", ["worker", "--group", GROUP, "--prefetch", str(prefetch),
+                                  *(["--batch-size", str(batch_size)] if batch_size else [])],
+                       env, setup.folder)
         children.append(worker)
 
         def check_alive() -> None:
@@ -418,12 +483,13 @@ def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: flo
         result["memory_after_warmup_mib"] = {c.name: c.memory() for c in children}
 
         progress(f"mitra: emitting {count} {EVENT_TYPE.type} events, {PER_TRANSACTION} per transaction")
+        meter = CpuMeter({"bench": os.getpid(), **{c.name: c.popen.pid for c in children}})
+        meter.start()
         with app.app_context():
             started_at = utcnow()
             started = time.perf_counter()
             for first in range(0, count, PER_TRANSACTION):
-                for event in events[first:first + PER_TRANSACTION]:
-                    emit(db.session, event)
+                emit_all(db.session, events[first:first + PER_TRANSACTION])
                 db.session.commit()
             emitted = time.perf_counter()
             db.session.remove()
@@ -436,6 +502,7 @@ def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: flo
             return recorded - base_recorded >= count
 
         finished = wait_for(f"{count} events recorded by {GROUP}", done, stall_timeout)
+        result["cpu_seconds"] = meter.stop()
         if not published_at[0]:
             published_at[0] = finished
         result.update(
@@ -535,7 +602,8 @@ def run(args) -> dict:
         raw = raw_kombu(broker_url, body, count, args.prefetch, args.stall_timeout)
         progress(f"raw kombu: publish {raw['publish_per_s']:,.0f} msg/s, "
                  f"consume {raw['consume_per_s']:,.0f} msg/s")
-        mitra = mitra_end_to_end(setup, count, args.prefetch, args.stall_timeout)
+        mitra = mitra_end_to_end(setup, count, args.prefetch, args.stall_timeout, args.batch_size,
+                                 args.relay_batch_size)
         summary = {
             "database": database_label,
             "broker": broker_label,
@@ -550,10 +618,48 @@ def run(args) -> dict:
                 "e2e_vs_celery_2150": mitra["e2e_per_s"] / CELERY_TASKS_PER_S,
             },
             "peak_worker_memory_mib": mitra["memory_mib"]["worker"].get("VmHWM"),
+            "cpu": cpu_summary(raw, mitra, count),
             "python": sys.version.split()[0],
             "scratch_folder": str(folder) if args.keep else None,
         }
         return summary
+
+
+def cpu_summary(raw: dict, mitra: dict, count: int) -> dict:
+    """CPU microseconds per event by process, and the rate the cores would allow at that cost."""
+    per_event = {
+        "raw_consume": {k: v / count * 1e6 for k, v in raw["consume_cpu_seconds"].items()},
+        "mitra": {k: v / count * 1e6 for k, v in mitra["cpu_seconds"].items()},
+    }
+    cores = os.cpu_count() or 1
+    pipeline = sum(v for k, v in per_event["mitra"].items() if k != "machine")
+    return {
+        "us_per_event": per_event,
+        "cores": cores,
+        "mitra_pipeline_us_per_event": pipeline,
+        # Every core busy with nothing but the pipeline, at the cost measured here:
+        "ceiling_per_s": cores / (pipeline * 1e-6) if pipeline else None,
+        "half_raw_consume_per_s": raw["consume_per_s"] / 2,
+    }
+
+
+def _cpu_lines(cpu: dict) -> list[str]:
+    raw, mitra = cpu["us_per_event"]["raw_consume"], cpu["us_per_event"]["mitra"]
+    labels = [("bench", "this process (raw: the consumer; Mitra: emitter + polling)"),
+              ("relay", "mitra relay"), ("worker", "mitra worker"),
+              ("postgresql", "PostgreSQL processes"), ("rabbitmq", "RabbitMQ (beam.smp)"),
+              ("machine", "machine, every core (includes anything else)")]
+    lines = ["", "  CPU per event (us), user + system from /proc       raw consume   Mitra end to end"]
+    for key, label in labels:
+        if key in mitra or key in raw:
+            left = f"{raw[key]:>10.0f}" if key in raw else f"{'-':>10}"
+            lines.append(f"    {label:<50}{left}  {mitra.get(key, 0):>14.0f}")
+    ceiling = cpu["ceiling_per_s"]
+    if ceiling:
+        lines.append(f"  Mitra's processes spend {cpu['mitra_pipeline_us_per_event']:.0f} us per event:"
+                     f" {cpu['cores']} cores busy with nothing else would allow {ceiling:,.0f} events/s"
+                     f" (0.5 of raw consume is {cpu['half_raw_consume_per_s']:,.0f})")
+    return lines
 
 
 def report(s: dict) -> str:
@@ -587,6 +693,7 @@ def report(s: dict) -> str:
         f"{'OK' if check['ok'] else 'MISMATCH'}",
         f"  exit codes {m['exit_codes']}; warnings/errors in logs {problems}",
     ]
+    lines += _cpu_lines(s["cpu"])
     lines.append("  per second since the first emit (emission took "
                  f"{m['emit_seconds']:.1f} s):")
     for name in ("published", "recorded"):
@@ -624,8 +731,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=None, metavar="N",
                         help="events (and raw messages) per measurement [default: 20000 on RabbitMQ, "
                              "3000 otherwise]")
-    parser.add_argument("--prefetch", type=int, default=100,
-                        help="worker --prefetch, and the raw consumer's prefetch [default: 100]")
+    parser.add_argument("--prefetch", type=int, default=500,
+                        help="worker --prefetch, and the raw consumer's prefetch "
+                             "[default: 500, the worker's own]")
+    parser.add_argument("--batch-size", type=int, default=None, metavar="N",
+                        help="worker --batch-size [default: the worker's own, half the prefetch]")
+    parser.add_argument("--relay-batch-size", type=int, default=None, metavar="N",
+                        help="mitra relay --batch-size [default: the relay's own]")
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary instead")
     parser.add_argument("--stall-timeout", type=float, default=60.0, metavar="SECONDS",
                         help="give up when nothing progresses for this long [default: 60]")

@@ -23,7 +23,7 @@ log = logging.getLogger("mitra.relay")
 
 @dataclass
 class RelaySettings:
-    batch_size: int = 200
+    batch_size: int = 500
     poll_interval: float = 0.2
     redrive_after: timedelta = timedelta(minutes=5)
     redrive_every: float = 30.0

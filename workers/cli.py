@@ -29,9 +29,10 @@ def load_handlers(spec: str):
 @click.option("--group", "groups", multiple=True, type=click.Choice(sorted(topology.GROUPS)),
               help="Consumer group to serve (repeatable; default: all).")
 @click.option("--prefetch", type=click.IntRange(1, 10000), default=None,
-              help="Unacknowledged deliveries in hand at once [default: WORKER_PREFETCH or 100].")
+              help="Unacknowledged deliveries in hand at once [default: WORKER_PREFETCH or 500].")
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=None,
-              help="Deliveries handled per transaction [default: the prefetch].")
+              help="Deliveries handled per transaction [default: half the prefetch, so the broker "
+                   "keeps delivering while a batch commits].")
 @click.option("--handlers", "handlers_spec", default="workers.handlers", show_default=True,
               help="Module whose HANDLERS table maps group -> event type -> handler.")
 @with_appcontext
@@ -42,7 +43,7 @@ def worker_command(groups, prefetch, batch_size, handlers_spec) -> None:
     prefetch = prefetch or config["WORKER_PREFETCH"]
     settings = WorkerSettings(
         prefetch=prefetch,
-        batch_size=min(batch_size or prefetch, prefetch),
+        batch_size=min(batch_size or max(1, prefetch // 2), prefetch),
         max_attempts=config["EVENT_MAX_ATTEMPTS"],
         retry_base=config["EVENT_RETRY_BASE_SECONDS"],
         heartbeat=config["WORKER_HEARTBEAT_SECONDS"],

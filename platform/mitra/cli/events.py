@@ -24,7 +24,7 @@ def _configure_logging() -> None:
 
 
 @click.command("relay")
-@click.option("--batch-size", type=click.IntRange(1, 5000), default=200, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 5000), default=500, show_default=True,
               help="Outbox rows published per round trip.")
 @with_appcontext
 def relay_command(batch_size: int) -> None:
