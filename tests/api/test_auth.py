@@ -101,6 +101,28 @@ def test_a_token_expires(world):
     assert response.status_code == 401
 
 
+def test_last_used_at_is_written_at_most_once_a_minute(world):
+    token = sign_in(world.client, "mitra.bank@mitra.test").get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def last_used():
+        stored = select(ApiToken.last_used_at).where(ApiToken.token_hash == token_hash(token))
+        return db.session.scalar(stored)
+
+    assert last_used() is None
+    start = datetime.now(UTC)
+    with time_machine.travel(start, tick=False):
+        assert world.client.get("/api/v1/me", headers=headers).status_code == 200
+    first = last_used()
+    assert first == start
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        assert world.client.get("/api/v1/me", headers=headers).status_code == 200
+    assert last_used() == first
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        assert world.client.get("/api/v1/me", headers=headers).status_code == 200
+    assert last_used() == start + timedelta(seconds=60)
+
+
 def test_the_lifetime_is_configurable(app, world):
     app.config["API_TOKEN_HOURS"] = 1
     expires = sign_in(world.client, "mitra.bank@mitra.test").get_json()["expires_at"]

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select, update
 
 from events.types import utcnow
 from mitra.extensions import db
@@ -81,19 +80,27 @@ def issue(
 
 
 def authenticate(token: str | None, *, clock: Clock = utcnow) -> User:
-    """The active user a valid token belongs to, or Unauthenticated."""
+    """The active user a valid token belongs to, or Unauthenticated.
+
+    One query reads the user and the token's columns together; the token row itself is
+    written (last_used_at) at most once per LAST_USED_RESOLUTION."""
     if not token:
         raise Unauthenticated(INVALID_TOKEN)
     now = clock()
-    row = db.session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == token_hash(token))
-    )
-    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.is_active:
+    found = db.session.execute(
+        select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(token))
+    ).first()
+    if found is None:
         raise Unauthenticated(INVALID_TOKEN)
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
-        row.last_used_at = now
+    user, token_id, revoked_at, expires_at, last_used_at = found
+    if revoked_at is not None or expires_at <= now or not user.is_active:
+        raise Unauthenticated(INVALID_TOKEN)
+    if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return row.user
+    return user
 
 
 def revoke(token: str, *, clock: Clock = utcnow) -> None:
