@@ -18,6 +18,8 @@ At 08:00 WIB of that day it times, best of --repeat:
   INSERT ... SELECT ... ON CONFLICT DO NOTHING of each reminder and its in-app copy (reset
   between repeats, untimed). Sending is not in it: that is SMTP's time, not the database's;
 - the same sweep run again (everything already claimed: what the 08:15, 08:30, 08:45 runs do);
+- bare write: the rows the sweep wrote copied into tables with no index, key or constraint,
+  + commit: the floor under any sweep that records one row per e-mail and per in-app copy;
 
 then the growth check: the due rows cut to a tenth (same total) and the total cut to a
 tenth (same due rows), each sweep timed again. Targets: sweep / baseline <= 3; the sweep's
@@ -184,6 +186,25 @@ def reset(session) -> None:
     session.commit()
 
 
+def bare_write(session) -> float:
+    """The floor under any sweep that records its rows: the rows the sweep wrote (reminders and
+    in-app copies) copied into tables with no index, key or constraint, + commit."""
+    times = []
+    for table in ("reminders", "notifications"):
+        session.execute(text(f"DROP TABLE IF EXISTS bench_bare_{table}"))
+        session.execute(text(f"CREATE TABLE bench_bare_{table} AS SELECT * FROM {table} WHERE 1 = 0"))
+    session.commit()
+    started = time.perf_counter()
+    for table in ("reminders", "notifications"):
+        session.execute(text(f"INSERT INTO bench_bare_{table} SELECT * FROM {table}"))
+    session.commit()
+    times.append(time.perf_counter() - started)
+    for table in ("reminders", "notifications"):
+        session.execute(text(f"DROP TABLE bench_bare_{table}"))
+    session.commit()
+    return min(times)
+
+
 def sweep(session) -> int:
     return sum(sweeps.claim_reminders(session, NOW).values())
 
@@ -214,10 +235,11 @@ def measure(session, repeat: int) -> dict:
     finding, _ = best(lambda: find(session, queries), repeat)
     first, claimed = best(lambda: sweep(session), repeat, before=lambda: reset(session))
     again, _ = best(lambda: sweep(session), repeat)
+    bare, _ = best(lambda: bare_write(session), repeat)
     reminders = session.scalar(select(func.count()).select_from(Reminder))
     session.rollback()
     return {"due_rows": due, "baseline_s": base, "find_s": finding, "sweep_s": first, "claimed": claimed,
-            "repeat_sweep_s": again, "reminders": reminders}
+            "repeat_sweep_s": again, "bare_write_s": bare, "reminders": reminders}
 
 
 def main() -> None:
@@ -263,18 +285,23 @@ def main() -> None:
         return
     print(f"\nReminder sweep on {label}, best of {args.repeat}"
           " (08:00 WIB; every due row has one recipient)\n")
-    print(f"{'data':<36}{'baseline':>11}{'find':>10}{'sweep':>10}{'ratio':>7}{'again':>10}{'ratio':>7}")
+    print(f"{'data':<36}{'baseline':>11}{'find':>10}{'sweep':>10}{'ratio':>7}{'again':>10}{'ratio':>7}"
+          f"{'bare write':>12}{'ratio':>7}")
     for name, run in report["runs"].items():
-        ms = {k: f"{run[k] * 1000:.1f} ms" for k in ("baseline_s", "find_s", "sweep_s", "repeat_sweep_s")}
+        ms = {k: f"{run[k] * 1000:.1f} ms"
+              for k in ("baseline_s", "find_s", "sweep_s", "repeat_sweep_s", "bare_write_s")}
         print(f"{name:<36}{ms['baseline_s']:>11}{ms['find_s']:>10}{ms['sweep_s']:>10}"
               f"{run['sweep_s'] / run['baseline_s']:>7.2f}{ms['repeat_sweep_s']:>10}"
-              f"{run['repeat_sweep_s'] / run['baseline_s']:>7.2f}")
+              f"{run['repeat_sweep_s'] / run['baseline_s']:>7.2f}{ms['bare_write_s']:>12}"
+              f"{run['bare_write_s'] / run['baseline_s']:>7.2f}")
         assert run["claimed"] == run["due_rows"] == run["reminders"], run
     print("\nbaseline = the index-only SELECT of the due collaborations (id, partner_id), fetched;")
     print("find = the sweep's own queries alone (every rule, with the recipients), fetched;")
     print("sweep = claim every reminder due (one INSERT ... SELECT per zone window)"
           " + in-app copies + commit;")
-    print("again = the same sweep when everything is claimed already (the 08:15/08:30/08:45 runs).")
+    print("again = the same sweep when everything is claimed already (the 08:15/08:30/08:45 runs);")
+    print("bare write = the rows the sweep wrote, copied into tables with no index, key or constraint"
+          " (+ commit): the floor under any sweep that records one row per e-mail and per in-app copy.")
     print("Targets: sweep / baseline <= 3; the sweep's time follows the due rows, not the total.\n")
     print("Due query plan:")
     for line in query_plan:
