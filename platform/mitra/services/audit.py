@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from mitra.models import AuditEntry
+
+# A Core INSERT on the table: the row goes out at once, in the caller's transaction, without
+# the unit of work tracking an object nobody reads back (and without a second flush).
+_INSERT = insert(AuditEntry.__table__)
 
 
 def record(
@@ -18,14 +23,15 @@ def record(
     subject_id: int | None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        actor=actor,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        before=before,
-        after=after,
+) -> None:
+    session.execute(
+        _INSERT,
+        {
+            "actor": actor,
+            "action": action,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "before": before,
+            "after": after,
+        },
     )
-    session.add(entry)
-    return entry
