@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from events.types import utcnow
 from mitra.extensions import db
@@ -30,6 +31,7 @@ SORTABLE = {
     "updated_at": Collaboration.updated_at,
 }
 HISTORY_SORTABLE = {"id": AuditEntry.id, "at": AuditEntry.at}
+WITH_CENTRE = (joinedload(Collaboration.centre, innerjoin=True),)
 EDITABLE = ("title", "service_area", "description", "starts_on", "ends_on", "respond_by", "target_umkm")
 
 
@@ -63,9 +65,10 @@ def search(
     return scoping.ordered(statement, SORTABLE, sort, Collaboration.id)
 
 
-def get(principal: Principal, ident: int, *, for_update: bool = False) -> Collaboration:
+def get(principal: Principal, ident: int, *, for_update: bool = False, options=()) -> Collaboration:
     return scoping.one(
-        scoping.collaborations(principal), Collaboration, ident, "collaboration", for_update=for_update
+        scoping.collaborations(principal).options(*options), Collaboration, ident, "collaboration",
+        for_update=for_update,
     )
 
 
@@ -96,7 +99,7 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Collaboration:
     )
     db.session.add(collaboration)
     lifecycle.created(collaboration, principal)
-    db.session.commit()
+    _commit_keeping_state()
     return collaboration
 
 
@@ -121,7 +124,7 @@ def update(
         changes.get("starts_on", collaboration.starts_on), changes.get("ends_on", collaboration.ends_on)
     )
     if lifecycle.edit(principal, collaboration, "collaboration", changes, EDITABLE):
-        db.session.commit()
+        _commit_keeping_state()
     return collaboration
 
 
@@ -134,13 +137,14 @@ def act(
     clock=utcnow,
 ) -> Collaboration:
     """Take one lifecycle step (propose, accept, decline, ...) and commit it."""
-    collaboration = get(principal, ident, for_update=True)
+    # The centre comes in the same query: a proposal's deadline is checked in its zone.
+    collaboration = get(principal, ident, for_update=True, options=WITH_CENTRE)
     if precondition:
         precondition(collaboration)
     lifecycle.transition(collaboration, verb, actor=principal, text=text, clock=clock)
     if verb == "cancel":
         activities.cancel_planned(principal, collaboration, reason=text)
-    db.session.commit()
+    _commit_keeping_state()
     return collaboration
 
 
@@ -151,6 +155,22 @@ def history(principal: Principal, ident: int, *, sort: str = "id") -> Select:
         AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == ident
     )
     return scoping.ordered(statement, HISTORY_SORTABLE, sort, AuditEntry.id)
+
+
+def _commit_keeping_state() -> None:
+    """Commit without expiring the session's objects, so the response (ETag, body) is built
+    from memory instead of reloading each row it names in a new transaction.
+
+    Safe because the collaboration was read under the write lock (FOR UPDATE on PostgreSQL,
+    BEGIN IMMEDIATE on SQLite) and written by this transaction: its copy is what was
+    committed. The version and Python-side defaults are set on the object at flush; a
+    column the database fills in itself would stay expired and still load on first use."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _check_dates(starts_on: date, ends_on: date) -> None:
