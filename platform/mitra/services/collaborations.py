@@ -17,7 +17,7 @@ from events.types import utcnow
 from mitra.extensions import db
 from mitra.models import AuditEntry, Centre, Collaboration, CollaborationStatus, Partner, Role, User
 from mitra.security.auth import Principal
-from mitra.services import activities, lifecycle, partners, scoping
+from mitra.services import activities, lifecycle, partners, scoping, transactions
 from mitra.services.errors import Conflict, InvalidInput
 
 SORTABLE = {
@@ -99,7 +99,7 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Collaboration:
     )
     db.session.add(collaboration)
     lifecycle.created(collaboration, principal)
-    _commit_keeping_state()
+    transactions.commit_keeping_state()
     return collaboration
 
 
@@ -124,7 +124,7 @@ def update(
         changes.get("starts_on", collaboration.starts_on), changes.get("ends_on", collaboration.ends_on)
     )
     if lifecycle.edit(principal, collaboration, "collaboration", changes, EDITABLE):
-        _commit_keeping_state()
+        transactions.commit_keeping_state()
     return collaboration
 
 
@@ -144,7 +144,7 @@ def act(
     lifecycle.transition(collaboration, verb, actor=principal, text=text, clock=clock)
     if verb == "cancel":
         activities.cancel_planned(principal, collaboration, reason=text)
-    _commit_keeping_state()
+    transactions.commit_keeping_state()
     return collaboration
 
 
@@ -155,22 +155,6 @@ def history(principal: Principal, ident: int, *, sort: str = "id") -> Select:
         AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == ident
     )
     return scoping.ordered(statement, HISTORY_SORTABLE, sort, AuditEntry.id)
-
-
-def _commit_keeping_state() -> None:
-    """Commit without expiring the session's objects, so the response (ETag, body) is built
-    from memory instead of reloading each row it names in a new transaction.
-
-    Safe because the collaboration was read under the write lock (FOR UPDATE on PostgreSQL,
-    BEGIN IMMEDIATE on SQLite) and written by this transaction: its copy is what was
-    committed. The version and Python-side defaults are set on the object at flush; a
-    column the database fills in itself would stay expired and still load on first use."""
-    session = db.session()
-    expire, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
 
 
 def _check_dates(starts_on: date, ends_on: date) -> None:
