@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
 
 from events.types import utcnow
 from mitra.extensions import db
@@ -31,7 +30,6 @@ SORTABLE = {
     "updated_at": Collaboration.updated_at,
 }
 HISTORY_SORTABLE = {"id": AuditEntry.id, "at": AuditEntry.at}
-WITH_CENTRE = (joinedload(Collaboration.centre, innerjoin=True),)
 EDITABLE = ("title", "service_area", "description", "starts_on", "ends_on", "respond_by", "target_umkm")
 
 
@@ -65,11 +63,10 @@ def search(
     return scoping.ordered(statement, SORTABLE, sort, Collaboration.id)
 
 
-def get(principal: Principal, ident: int, *, for_update: bool = False, options=()) -> Collaboration:
-    return scoping.one(
-        scoping.collaborations(principal).options(*options), Collaboration, ident, "collaboration",
-        for_update=for_update,
-    )
+def get(
+    principal: Principal, ident: int, *, for_update: bool = False, with_centre: bool = False
+) -> Collaboration:
+    return scoping.collaboration(principal, ident, for_update=for_update, with_centre=with_centre)
 
 
 def create(principal: Principal, data: Mapping[str, Any]) -> Collaboration:
@@ -138,7 +135,7 @@ def act(
 ) -> Collaboration:
     """Take one lifecycle step (propose, accept, decline, ...) and commit it."""
     # The centre comes in the same query: a proposal's deadline is checked in its zone.
-    collaboration = get(principal, ident, for_update=True, options=WITH_CENTRE)
+    collaboration = get(principal, ident, for_update=True, with_centre=True)
     if precondition:
         precondition(collaboration)
     lifecycle.transition(collaboration, verb, actor=principal, text=text, clock=clock)

@@ -13,10 +13,12 @@ Anything outside a principal's scope is simply not found, so ids leak nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, or_, select, true
+from sqlalchemy.orm import aliased, joinedload
 
 from mitra.extensions import db
 from mitra.models import (
@@ -102,6 +104,44 @@ def centres(_principal: Principal) -> Select:
 
 def partners(_principal: Principal) -> Select:
     return select(Partner)
+
+
+@dataclass(frozen=True)
+class _BoundScope:
+    """A principal of `role` whose centre and partner are bind parameters: a role's scope is
+    built once per process, and each request binds its principal's values."""
+
+    role: str
+    id = None
+    centre_id = bindparam("scope_centre_id")
+    partner_id = bindparam("scope_partner_id")
+
+
+@cache
+def _collaboration_by_id(role: str, lock: bool, with_centre: bool) -> Select:
+    # Reusing one statement object also reuses its SQL cache key, which every request
+    # building the statement afresh would compute again.
+    statement = collaborations(_BoundScope(role)).where(Collaboration.id == bindparam("ident"))
+    if with_centre:
+        statement = statement.options(joinedload(Collaboration.centre, innerjoin=True))
+    return statement.with_for_update(of=Collaboration) if lock else statement
+
+
+def collaboration(
+    principal: Principal, ident: int, *, for_update: bool = False, with_centre: bool = False
+) -> Collaboration:
+    """The collaboration `ident` if `principal` may see it, else NotFound; with its centre
+    in the same query when asked (`with_centre`), locked for update when asked."""
+    if not 1 <= ident <= MAX_ID:
+        raise NotFound("collaboration", ident)
+    lock = for_update and db.session.get_bind().dialect.name == "postgresql"
+    statement = _collaboration_by_id(principal.role, lock, with_centre)
+    found = db.session.scalar(statement, {
+        "ident": ident, "scope_centre_id": principal.centre_id, "scope_partner_id": principal.partner_id,
+    })
+    if found is None:
+        raise NotFound("collaboration", ident)
+    return found
 
 
 def one(statement: Select, model: Any, ident: int, what: str, *, for_update: bool = False):
