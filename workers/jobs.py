@@ -24,12 +24,22 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
 from events.types import utcnow
 from mitra.extensions import db
-from mitra.models import JobRun, JobRunStatus, Notification, Reminder, ReminderStatus
+from mitra.models import (
+    ApiToken,
+    IdempotentRequest,
+    JobRun,
+    JobRunStatus,
+    LoginAttempt,
+    Notification,
+    Reminder,
+    ReminderStatus,
+)
+from mitra.services.idempotency import KEY_LIFETIME
 from mitra.services.reminders import insert_or_skip
 from workers import sweeps
 
@@ -93,10 +103,20 @@ def recompute_statistics(session: Session, _now: datetime) -> dict[str, int]:
     return written
 
 
+# What the API keeps about its clients, once it guards nothing: failed logins count over a
+# 15-minute window (the audit trail keeps every login for good), idempotency keys live a day,
+# and a token expired or revoked is refused by its own row only until it is gone.
+LOGIN_ATTEMPTS_KEPT = timedelta(days=30)
+IDEMPOTENT_REQUESTS_KEPT = KEY_LIFETIME + timedelta(days=1)
+DEAD_TOKENS_KEPT = timedelta(days=30)
+
+
 def prune(session: Session, now: datetime) -> dict[str, int]:
     """Settled events after the relay's retention, job runs after 30 days, read notifications
-    after 180 days, and finished e-mail rows once their day is 400 days gone (a sweep only
-    ever claims today's keys, so old keys guard nothing)."""
+    after 180 days, finished e-mail rows once their day is 400 days gone (a sweep only
+    ever claims today's keys, so old keys guard nothing), login attempts after 30 days,
+    idempotency keys a day after they lapse, and tokens 30 days after they expired or were
+    revoked."""
     from events.relay import Relay
 
     pruned = {"events": Relay(db.engine, current_app.config["BROKER_URL"], clock=lambda: now).prune()}
@@ -110,6 +130,16 @@ def prune(session: Session, now: datetime) -> dict[str, int]:
     old = (now - timedelta(days=400)).date()
     pruned["reminders"] = session.execute(
         delete(Reminder).where(Reminder.due_on < old, Reminder.status.in_(finished))
+    ).rowcount
+    pruned["login_attempts"] = session.execute(
+        delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPTS_KEPT)
+    ).rowcount
+    pruned["idempotent_requests"] = session.execute(
+        delete(IdempotentRequest).where(IdempotentRequest.created_at < now - IDEMPOTENT_REQUESTS_KEPT)
+    ).rowcount
+    dead = now - DEAD_TOKENS_KEPT
+    pruned["api_tokens"] = session.execute(
+        delete(ApiToken).where(or_(ApiToken.expires_at < dead, ApiToken.revoked_at < dead))
     ).rowcount
     session.commit()
     return pruned
