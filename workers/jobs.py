@@ -166,7 +166,8 @@ JOBS: tuple[Job, ...] = (
     Job("statistics-recompute", recompute_statistics, daily_wib(1, 30), DAY, "daily at 01:30 WIB",
         "Rebuild the compiled statistics from the source tables."),
     Job("prune", prune, daily_wib(3, 0), DAY, "daily at 03:00 WIB",
-        "Forget settled events, old job runs, old read notifications and old e-mail rows."),
+        "Forget settled events, old job runs, read notifications, e-mail rows, login attempts,"
+        " idempotency keys and dead API tokens."),
 )
 BY_ID = {job.id: job for job in JOBS}
 
