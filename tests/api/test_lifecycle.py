@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from events.store import outbox
 from mitra.extensions import db
@@ -126,6 +126,39 @@ def test_the_system_expires_activates_and_completes(world):
     assert world.act("manager", second["id"], "complete")["status"] == "completed"
     assert events_of(f"collaboration/{second['id']}")[-2:] == [
         "mitra.collaboration.activated", "mitra.collaboration.completed"]
+
+
+def test_a_transition_on_a_stale_copy_fails_before_its_audit_entry_and_event(world):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    draft = world.draft()
+    world.act("manager", draft["id"], "propose")
+    collaboration = db.session.get(Collaboration, draft["id"])
+    table = Collaboration.__table__
+    # Another writer moves the row on behind this copy's back.
+    db.session.execute(update(table).where(table.c.id == draft["id"]).values(version=table.c.version + 1))
+    with pytest.raises(StaleDataError):
+        transition(collaboration, "expire", actor=SystemActor("proposal-expiry"))
+    assert events_of(f"collaboration/{draft['id']}")[-1] == "mitra.collaboration.proposed"
+    assert db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.subject_id == draft["id"]).order_by(AuditEntry.id)).all()[-1] == "collaboration.propose"
+    db.session.rollback()
+
+
+def test_a_transition_leaves_the_object_as_written_and_clean(world):
+    draft = world.draft()
+    collaboration = db.session.get(Collaboration, draft["id"])
+    version = collaboration.version
+    transition(collaboration, "propose", actor=world.users["manager"])
+    assert (collaboration.status, collaboration.version) == ("proposed", version + 1)
+    assert collaboration.respond_by == date.fromisoformat(draft["respond_by"])
+    assert collaboration not in db.session.dirty
+    db.session.commit()
+    stored = db.session.execute(
+        select(Collaboration.status, Collaboration.version, Collaboration.proposed_at)
+        .where(Collaboration.id == draft["id"])
+    ).one()
+    assert (stored.status, stored.version) == ("proposed", version + 1) and stored.proposed_at is not None
 
 
 def test_a_person_cannot_take_a_system_transition(world):
