@@ -5,6 +5,8 @@ Each delivery is handled in one database transaction that also records
 effect. Deliveries that arrive together are handled in one transaction, each in its own
 savepoint. A failing handler is retried with exponential backoff by republishing the event
 with an attempts header (the same on every transport), then dead-lettered with its error.
+When the database itself cannot be reached, no attempt is counted: the worker holds the
+failed deliveries unacknowledged and tries them again, with backoff, until it can.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 from kombu import Connection, Consumer, Message
 from kombu.mixins import ConsumerMixin
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,6 +47,7 @@ class WorkerSettings:
     max_attempts: int = 5
     retry_base: float = 1.0  # seconds; doubled at each failed attempt
     heartbeat: float = 30.0
+    database_wait_max: float = 30.0  # seconds between tries while the database is unreachable
 
 
 @dataclass
@@ -101,6 +104,8 @@ class GroupWorker(ConsumerMixin):
         self._seq = itertools.count()
         self.publisher: Publisher | None = None
         self.handled = 0  # events whose effect committed in this process
+        self.database_wait = 0.0  # the current backoff while the database is unreachable
+        self.database_retry_at = 0.0  # monotonic time before which held deliveries wait
 
     # -- kombu wiring -------------------------------------------------------------------
     def get_consumers(self, Consumer: type[Consumer], channel) -> list[Consumer]:  # noqa: N803
@@ -121,6 +126,7 @@ class GroupWorker(ConsumerMixin):
         # Deliveries of the lost channel will come again; forget ours without acking.
         self.pending.clear()
         self.retries.clear()
+        self.database_retry_at = 0.0
         if self.publisher is not None:
             self.publisher.close()
         self.publisher = None
@@ -132,7 +138,8 @@ class GroupWorker(ConsumerMixin):
             try:
                 while not self.should_stop:
                     self.on_iteration()
-                    wait = self.settings.batch_wait if self.pending else self._idle_wait()
+                    batch_open = self.pending and not self._holding()
+                    wait = self.settings.batch_wait if batch_open else self._idle_wait()
                     try:
                         conn.drain_events(timeout=wait)
                     except TimeoutError:  # socket.timeout
@@ -150,12 +157,17 @@ class GroupWorker(ConsumerMixin):
                 self.publisher.connection.release()
 
     def _idle_wait(self) -> float:
+        if self.pending:  # held while the database is unreachable
+            return max(self.settings.batch_wait, min(1.0, self.database_retry_at - time.monotonic()))
         if self.retries:
             return max(0.01, min(1.0, self.retries[0].due - time.monotonic()))
         return 1.0
 
+    def _holding(self) -> bool:
+        return bool(self.pending) and time.monotonic() < self.database_retry_at
+
     def on_iteration(self) -> None:
-        if self.pending and (
+        if self.pending and not self._holding() and (
             len(self.pending) >= self.settings.batch_size
             or time.monotonic() - self.pending_since >= self.settings.batch_wait
         ):
@@ -174,7 +186,7 @@ class GroupWorker(ConsumerMixin):
         if not self.pending:
             self.pending_since = time.monotonic()
         self.pending.append(delivery)
-        if len(self.pending) >= self.settings.batch_size:
+        if len(self.pending) >= self.settings.batch_size and not self._holding():
             self.flush()
 
     def flush(self) -> None:
@@ -186,12 +198,38 @@ class GroupWorker(ConsumerMixin):
             outcome = self._all_at_once(batch) if len(batch) > 1 else None
             if outcome is None:  # a handler failed: find which, one savepoint each
                 outcome = self._one_by_one(batch)
-        done, failures = outcome
+            done, failures = outcome
+            if failures and not self._database_reachable():
+                self._hold([delivery for delivery, _error in failures], failures[0][1])
+                failures = []
+            elif not failures:
+                self.database_wait = 0.0
         self.handled += len(done)
         for delivery in done:
             delivery.message.ack()
         for delivery, error in failures:
             self.schedule_retry(delivery, error)
+
+    def _database_reachable(self) -> bool:
+        """A fresh transaction that only reads: on SQLite it also takes the write lock, so a
+        database locked past the busy timeout counts as unreachable too."""
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - whatever the driver says, it is not there
+            return False
+
+    def _hold(self, deliveries: list[Delivery], error: str) -> None:
+        """The database is down: keep the deliveries (unacked, no attempt counted) and try
+        them again after a backoff; the broker's prefetch stops new deliveries meanwhile."""
+        self.database_wait = min(self.settings.database_wait_max,
+                                 max(self.settings.retry_base, self.database_wait * 2))
+        self.database_retry_at = time.monotonic() + self.database_wait
+        self.pending = deliveries + self.pending
+        self.pending_since = time.monotonic()
+        log.warning("database unreachable (%s); holding %d deliveries, trying again in %.0f s",
+                    _first_line(error), len(deliveries), self.database_wait)
 
     def _split(self, session: Session, batch: list[Delivery]) -> tuple[list[Delivery], list[Delivery]]:
         """(already recorded or repeated within the batch, new) with one query."""
@@ -278,7 +316,7 @@ class GroupWorker(ConsumerMixin):
         attempts = delivery.attempts + 1
         log.warning("%s: %s %s failed (attempt %d): %s", delivery.group,
                     delivery.event.type.type if delivery.event else "?", delivery.event_id,
-                    attempts, error.splitlines()[-1] if error else "")
+                    attempts, _first_line(error))
         if attempts >= self.settings.max_attempts:
             self.dead_letter(delivery, error, attempts)
             return
@@ -325,6 +363,11 @@ def _type_of(delivery: Delivery) -> str:
     if delivery.event is not None:
         return delivery.event.type.type
     return str(delivery.message.properties.get("type") or "unknown")
+
+
+def _first_line(error: str) -> str:
+    """What went wrong, without SQLAlchemy's trailing "(Background on this error at: ...)"."""
+    return (error.splitlines() or ["?"])[0][:300]
 
 
 def _describe(exc: BaseException) -> str:

@@ -9,7 +9,8 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy.pool import NullPool
 
 from events import topology
 from events.broker import OutgoingMessage, Publisher, connect
@@ -18,6 +19,7 @@ from events.outbox import emit
 from events.relay import Relay
 from events.store import dead_letters, outbox
 from mitra.extensions import db
+from tests.conftest import ON_POSTGRES
 from tests.e2e.conftest import (
     ON_RABBITMQ,
     accepted_event,
@@ -266,3 +268,47 @@ def test_dead_letter_replay_of_an_unknown_id_is_a_clear_error(app, processes):
     assert "no dead letter" in result.stderr
 
 
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgresql://...)")
+def test_database_outage_dead_letters_nothing_and_each_event_has_one_effect(app, probe, processes,
+                                                                              broker_url):
+    """The database goes away under a running worker: events keep arriving, none is
+    dead-lettered (the retries of a failing handler would exhaust in about 2 s here), and
+    each has its one effect once the database is back."""
+    worker = processes.start("worker", "--handlers", "tests.support.probe")
+    wait_until(lambda: "worker: groups" in worker.log(), message="the worker to start")
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    name = url.database
+    db.session.remove()
+    db.engine.dispose()
+    events = [accepted_event(n) for n in range(60)]
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                              " WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+        with connect(broker_url) as conn:
+            publisher = Publisher(conn)
+            publisher.publish([OutgoingMessage(e.id, e.type.type, encode(e), topology.EXCHANGE.name,
+                                               e.type.type) for e in events])
+            publisher.close()
+        wait_until(lambda: "database unreachable" in worker.log(), timeout=20,
+                   message="the worker to report the database unreachable")
+        time.sleep(6)  # many times the retries' budget
+        assert worker.popen.poll() is None, worker.log()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+    wait_until(all_handled(60), message="the 60 events once the database is back")
+    time.sleep(1)
+    assert_once_each(60)
+    assert _read(select(func.count()).select_from(dead_letters)) == 0
+    for group in topology.GROUPS:
+        assert _queue_messages(broker_url, group) == []
+        with connect(broker_url) as conn:
+            dlq = topology.dead_letter_queue(group, conn)(conn.default_channel)
+            assert dlq.get(no_ack=True) is None, f"{group}: an event was dead-lettered"
