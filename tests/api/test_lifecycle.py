@@ -264,3 +264,17 @@ def test_agreements(world):
     assert world.call("manager", "GET", "/api/v1/agreements?kind=pks").get_json()["total"] == 1
     assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject_type == "agreement")).all() \
         == ["agreement.record", "agreement.record"]
+
+
+def test_a_transition_after_an_unflushed_edit_in_the_same_transaction_keeps_both(world):
+    draft = world.draft()
+    collaboration = db.session.get(Collaboration, draft["id"])
+    version = collaboration.version
+    collaboration.title = "Pelatihan ekspor (revisi)"  # the caller's edit, not flushed yet
+    transition(collaboration, "propose", actor=world.users["manager"])
+    db.session.commit()
+    stored = db.session.execute(
+        select(Collaboration.title, Collaboration.status, Collaboration.version)
+        .where(Collaboration.id == draft["id"])
+    ).one()
+    assert tuple(stored) == ("Pelatihan ekspor (revisi)", "proposed", version + 2)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, inspect, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -240,6 +240,8 @@ def _write(session: Session, collaboration: Collaboration, changes: dict[str, An
 
     A concurrent change fails here (StaleDataError, as from a flush), before the audit
     entry and the event; the object then holds what was written, as after a flush."""
+    if inspect(collaboration).modified:  # the caller's own edits first: flushed any later,
+        session.flush()  # by an autoflush, they would bump the version under our UPDATE
     version = collaboration.version
     values = {**changes, "version": version + 1, "updated_at": utcnow()}
     result = session.execute(
