@@ -249,6 +249,21 @@ def test_a_reset_link_expires_after_an_hour(world):
     assert "Tautan tidak berlaku lagi" in response.text
 
 
+def test_an_account_gets_at_most_three_reset_mails_an_hour(world):
+    folder = Path(world.app.config["INSTANCE_PATH"]) / "mail"
+
+    def ask() -> int:
+        response = world.visitor().post("/account/reset", {"email": "mitra.bank@mitra.test"},
+                                        follow_redirects=True)
+        assert "Jika ada akun dengan alamat ini" in response.text  # the same answer every time
+        return len(list(folder.glob("*.eml"))) if folder.exists() else 0
+
+    before = len(list(folder.glob("*.eml"))) if folder.exists() else 0
+    assert [ask() - before for _ in range(5)] == [1, 2, 3, 3, 3]
+    with time_machine.travel(utcnow() + timedelta(minutes=61)):
+        assert ask() - before == 4
+
+
 def test_a_forged_link_is_refused(world):
     assert world.visitor().get("/account/reset/bukan-tautan-asli").status_code == 400
 

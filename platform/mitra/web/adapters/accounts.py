@@ -3,14 +3,18 @@
 Belongs in services/accounts.py beside `create_user`; kept here until that module takes it.
 
 A reset link is signed (itsdangerous), expires after an hour and works once: it carries a
-fingerprint of the password hash, which the reset itself changes. Changing or resetting a
-password ends every other session and revokes every API token of the account.
+fingerprint of the password hash, which the reset itself changes. An account gets at most
+RESET_MAILS_PER_HOUR reset e-mails an hour, so the form cannot flood someone's mailbox.
+Changing or resetting a password ends every other session and revokes every API token of
+the account.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -19,7 +23,7 @@ from sqlalchemy import func, select, update
 
 from events.types import utcnow
 from mitra.extensions import db
-from mitra.models import ApiToken, EmailPreference, Language, User
+from mitra.models import ApiToken, AuditEntry, EmailPreference, Language, User
 from mitra.models.enums import INDONESIAN_ZONES
 from mitra.security.passwords import MIN_LENGTH, hash_password, verify_password
 from mitra.security.tokens import token_hash
@@ -28,6 +32,9 @@ from mitra.services.errors import InvalidInput
 
 RESET_SALT = "mitra.password-reset"
 RESET_MAX_AGE_SECONDS = 3600
+RESET_MAILS_PER_HOUR = 3
+RESET_REQUESTED = "user.password_reset_requested"
+log = logging.getLogger("mitra.accounts")
 PROFILE_FIELDS = ("name", "language", "zone", "email_preference")
 
 
@@ -74,11 +81,27 @@ def request_reset(email: str, notify: Callable[[User, str], None]) -> None:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.is_active:
         return
+    if _resets_in_the_last_hour(user) >= RESET_MAILS_PER_HOUR:
+        db.session.rollback()
+        log.warning("password reset for user %s not sent: %d already in the last hour",
+                    user.id, RESET_MAILS_PER_HOUR)
+        return  # the page says the same: nothing tells the requester
     token = _serializer().dumps([user.id, _fingerprint(user)])
-    audit.record(db.session, actor=user.actor, action="user.password_reset_requested",
+    audit.record(db.session, actor=user.actor, action=RESET_REQUESTED,
                  subject_type="user", subject_id=user.id)
     db.session.commit()
     notify(user, token)
+
+
+def _resets_in_the_last_hour(user: User) -> int:
+    """Reset e-mails handed out in the last hour, counted in the audit trail (its
+    (subject_type, subject_id) index finds the account's entries)."""
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.subject_type == "user", AuditEntry.subject_id == user.id,
+            AuditEntry.action == RESET_REQUESTED, AuditEntry.at > utcnow() - timedelta(hours=1),
+        )
+    ) or 0
 
 
 def user_for_reset(token: str, max_age: int = RESET_MAX_AGE_SECONDS) -> User:
