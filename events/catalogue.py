@@ -129,6 +129,7 @@ _ACTIVITY = "activity/{activity_id}"
 ActivityPlanned = declare("activity.planned", ActivityData, _ACTIVITY)
 ActivityReported = declare("activity.reported", ActivityData, _ACTIVITY)
 ActivityCancelled = declare("activity.cancelled", ActivityData, _ACTIVITY)
+ActivityConfirmed = declare("activity.confirmed", ActivityData, _ACTIVITY)
 
 _AGREEMENT = "agreement/{agreement_id}"
 AgreementSigned = declare("agreement.signed", AgreementData, _AGREEMENT)

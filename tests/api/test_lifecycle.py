@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from events.store import outbox
 from mitra.extensions import db
-from mitra.models import AuditEntry, Collaboration
+from mitra.models import Activity, AuditEntry, Collaboration
 from mitra.services.lifecycle import TRANSITIONS, SystemActor, transition
 
 C = "/api/v1/collaborations"
@@ -278,3 +278,48 @@ def test_a_transition_after_an_unflushed_edit_in_the_same_transaction_keeps_both
         .where(Collaboration.id == draft["id"])
     ).one()
     assert tuple(stored) == ("Pelatihan ekspor (revisi)", "proposed", version + 2)
+
+
+def test_the_partner_confirms_an_activity_once_until_the_centre_moves_it(world):
+    collaboration = accepted(world)
+    activity = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
+                          json={"type": "training", "date": "2031-04-01", "location": "Aula PLUT"}).get_json()
+    path = f"/api/v1/activities/{activity['id']}"
+    assert activity["confirmed_at"] is None
+    assert world.call("manager", "POST", f"{path}/confirm", json={}).status_code == 403
+    assert world.call("other_partner", "POST", f"{path}/confirm", json={}).status_code == 404
+
+    confirmed = world.call("partner", "POST", f"{path}/confirm", json={})
+    assert confirmed.status_code == 200
+    body = confirmed.get_json()
+    assert body["confirmed_at"] and body["confirmed_by_id"] == world.users["partner"].id
+    again = world.call("partner", "POST", f"{path}/confirm", json={})
+    assert again.status_code == 409 and "confirmed already" in again.get_json()["message"]
+    assert events_of(f"activity/{activity['id']}") == ["mitra.activity.planned", "mitra.activity.confirmed"]
+    assert db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.subject_type == "activity", AuditEntry.subject_id == activity["id"])
+        .order_by(AuditEntry.id)).all() == ["activity.plan", "activity.confirm"]
+
+    retitled = world.call("manager", "PATCH", path, json={"title": "Kelas ekspor"}, headers={"If-Match": "*"})
+    assert retitled.get_json()["confirmed_at"] is not None  # the title is not what was confirmed
+    moved = world.call("manager", "PATCH", path, json={"date": "2031-04-08"}, headers={"If-Match": "*"})
+    assert (moved.get_json()["confirmed_at"], moved.get_json()["confirmed_by_id"]) == (None, None)
+    assert world.call("partner", "POST", f"{path}/confirm", json={}).status_code == 200
+
+    world.call("manager", "POST", f"{path}/cancel", json={"reason": "Hujan"})
+    refused = world.call("partner", "POST", f"{path}/confirm", json={})
+    assert refused.status_code == 409 and "planned or held" in refused.get_json()["message"]
+
+
+def test_the_database_refuses_a_confirmation_without_its_author(world):
+    from sqlalchemy.exc import IntegrityError
+
+    collaboration = accepted(world)
+    activity = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
+                          json={"type": "training", "date": "2031-04-01"}).get_json()
+    table = Activity.__table__
+    with pytest.raises(IntegrityError):
+        db.session.execute(update(table).where(table.c.id == activity["id"])
+                           .values(confirmed_at=datetime(2031, 3, 1, tzinfo=UTC)))
+        db.session.flush()
+    db.session.rollback()

@@ -1,4 +1,4 @@
-"""`/api/v1/activities`: read, change, report and cancel activities."""
+"""`/api/v1/activities`: read, change, report, cancel and confirm activities."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from mitra.api.schemas.activities import (
     ActivitySchema,
     AllActivityListArgs,
 )
-from mitra.api.schemas.common import ReasonSchema
+from mitra.api.schemas.common import EmptySchema, ReasonSchema
 from mitra.services import activities
 
 blp = ApiBlueprint("activities", __name__, url_prefix="/api/v1/activities",
@@ -66,4 +66,15 @@ def report_activity(data, activity_id):
 def cancel_activity(data, activity_id):
     """Cancel a planned activity, with a reason (centre)"""
     activity = activities.cancel(user(), activity_id, data["reason"], preconditions.if_match(required=False))
+    return activity, preconditions.etag_header(activity)
+
+
+@blp.route(f"{ONE}/confirm", methods=["POST"])
+@blp.doc(parameters=OPTIONAL_IF_MATCH)
+@idempotent
+@blp.arguments(EmptySchema)
+@blp.response(200, ActivitySchema, headers=ETAG_DOC)
+def confirm_activity(_data, activity_id):
+    """Confirm that your organisation takes part in a planned activity, or took part (partner)"""
+    activity = activities.confirm(user(), activity_id, preconditions.if_match(required=False))
     return activity, preconditions.etag_header(activity)

@@ -109,6 +109,8 @@ class Activity(Timestamps, db.Model):
         one_of("status", ActivityStatus),
         CheckConstraint("participants >= 0", name="participants_non_negative"),
         CheckConstraint("umkm_reached >= 0", name="umkm_reached_non_negative"),
+        # Who confirmed and when are set and cleared together.
+        CheckConstraint("(confirmed_at IS NULL) = (confirmed_by_id IS NULL)", name="confirmed_together"),
         Index("ix_activities_status_date", "status", "date"),
     )
 
@@ -124,6 +126,9 @@ class Activity(Timestamps, db.Model):
     umkm_reached: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str | None] = mapped_column(Text)
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The partner's confirmation that it takes part; cleared when the date or place moves.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -1,4 +1,5 @@
-"""Activities held under a collaboration: planned, then reported as held, or cancelled."""
+"""Activities held under a collaboration: planned, then reported as held, or cancelled; the
+partner confirms that it takes part."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ EDITABLE = ("type", "title", "service_area", "date", "location")
 PLANNABLE_UNDER = (CollaborationStatus.ACCEPTED, CollaborationStatus.ACTIVE)
 # An activity held before the collaboration completed may still be reported afterwards.
 REPORTABLE_UNDER = (*PLANNABLE_UNDER, CollaborationStatus.COMPLETED)
+CONFIRMABLE = (ActivityStatus.PLANNED, ActivityStatus.HELD)
+# A confirmation is of a date and a place: moving either asks the partner again.
+CONFIRMED_FACTS = ("date", "location")
 
 
 def search(
@@ -115,8 +119,42 @@ def update(
     if precondition:
         precondition(activity)
     _require_planned(activity, "changed")
-    if lifecycle.edit(principal, activity, "activity", changes, EDITABLE):
+    changed = lifecycle.edit(principal, activity, "activity", changes, EDITABLE)
+    if changed:
+        if activity.confirmed_at is not None and set(changed) & set(CONFIRMED_FACTS):
+            activity.confirmed_at = activity.confirmed_by_id = None
         db.session.commit()
+    return activity
+
+
+def confirm(
+    principal: Principal,
+    ident: int,
+    precondition: lifecycle.Precondition | None = None,
+    clock=utcnow,
+) -> Activity:
+    """The partner confirms that it takes part in a planned activity (or that a held one
+    took place with it); once, until the centre moves its date or place."""
+    activity = get(principal, ident, for_update=True)
+    scoping.require_partner_role(principal, "confirm an activity")
+    if precondition:
+        precondition(activity)
+    if activity.status not in CONFIRMABLE:
+        raise Conflict(
+            f"only a planned or held activity can be confirmed; this one is {activity.status}",
+            {"status": [f"is {activity.status}; needs planned or held"]},
+        )
+    if activity.confirmed_at is not None:
+        raise Conflict(
+            f"the activity was confirmed already, at {activity.confirmed_at.isoformat()}",
+            {"confirmed_at": ["is set already"]},
+        )
+    activity.confirmed_at = clock()
+    activity.confirmed_by_id = principal.id
+    db.session.flush()
+    _record(principal, activity, "confirm", catalogue.ActivityConfirmed, {"confirmed_at": None},
+            {"confirmed_at": activity.confirmed_at.isoformat(), "confirmed_by_id": principal.id})
+    db.session.commit()
     return activity
 
 

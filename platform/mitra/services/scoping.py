@@ -162,6 +162,11 @@ def require_centre_role(principal: Principal, doing: str) -> None:
         raise Forbidden(f"only a centre manager or a ministry admin may {doing}")
 
 
+def require_partner_role(principal: Principal, doing: str) -> None:
+    if principal.role != Role.PARTNER_USER:
+        raise Forbidden(f"only a user of the partner organisation may {doing}")
+
+
 def require_admin(principal: Principal, doing: str) -> None:
     if principal.role != Role.MINISTRY_ADMIN:
         raise Forbidden(f"only a ministry admin may {doing}")

@@ -23,6 +23,10 @@ class ActivitySchema(Schema):
     umkm_reached = fields.Integer(required=True)
     notes = fields.String(required=True, allow_none=True)
     reported_at = fields.DateTime(required=True, allow_none=True)
+    confirmed_at = fields.DateTime(required=True, allow_none=True,
+                                   metadata={"description": "when the partner confirmed it takes part"})
+    confirmed_by_id = fields.Integer(required=True, allow_none=True,
+                                     metadata={"description": "the partner user who confirmed"})
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
