@@ -3,7 +3,7 @@
 # role -> pages that role works with ({c}: a collaboration, {a}: an activity of it)
 PAGES = {
     "partner": ["/inbox", "/inbox?status=proposed", "/collaborations/{c}", "/activities/upcoming",
-                "/agreements", "/notifications", "/account", "/account/password", "/centres"],
+                "/activities/{a}/confirm", "/agreements", "/notifications", "/account", "/account/password", "/centres"],
     "manager": ["/centre", "/collaborations", "/collaborations?status=accepted&q=Pelatihan",
                 "/collaborations/new", "/collaborations/{c}", "/collaborations/{d}/edit",
                 "/activities/{a}/report", "/activities/upcoming", "/partners", "/partners?q=bank&type=bank",
@@ -19,6 +19,6 @@ ANONYMOUS_PAGES = ["/login", "/account/reset"]
 NOT_FOR = {
     "partner": ["/centre", "/ministry", "/collaborations", "/collaborations/new", "/partners",
                 "/agreements/new", "/activities/{a}/report"],
-    "manager": ["/inbox", "/ministry", "/centres/new"],
+    "manager": ["/inbox", "/ministry", "/centres/new", "/activities/{a}/confirm"],
     "admin": ["/inbox", "/centre", "/collaborations/new", "/agreements/new"],
 }

@@ -131,6 +131,27 @@ def test_the_partner_sees_upcoming_activities(world):
     assert "Pameran kriya" in page and "Pameran" in page and "PLUT-KUMKM Kabupaten Malang" in page
 
 
+def test_the_partner_confirms_an_activity_from_the_collaboration_page(world):
+    c = world.proposal()
+    collaborations.act(world.users["partner"], c, "accept")
+    activity = activities.plan(world.users["manager"], c, {"type": "training", "date": date(2031, 4, 1),
+                                                           "title": "Kelas ekspor", "location": "Aula PLUT"})
+    partner = world.visitor("partner")
+    detail = partner.get(f"/collaborations/{c}").text
+    assert "Konfirmasi mitra" in detail and f'href="/activities/{activity.id}/confirm"' in detail
+    page = partner.get(f"/activities/{activity.id}/confirm")
+    assert page.status_code == 200 and "Aula PLUT" in page.text
+    assert "Konfirmasi keikutsertaan kami" in page.text
+
+    done = partner.post(f"/activities/{activity.id}/confirm", {}, follow_redirects=True)
+    assert "Kegiatan telah dikonfirmasi." in done.text and "Sudah dikonfirmasi" in done.text
+    again = partner.post(f"/activities/{activity.id}/confirm", {})
+    assert again.status_code == 409 and "tidak dapat dikonfirmasi sekarang" in again.text
+    assert "Sudah dikonfirmasi" in world.visitor("manager").get(f"/collaborations/{c}").text
+    assert world.visitor("manager").get(f"/activities/{activity.id}/confirm").status_code == 404
+    assert world.visitor("other_partner").get(f"/activities/{activity.id}/confirm").status_code == 404
+
+
 def test_register_a_local_partner_and_find_it(world):
     manager = world.visitor("manager")
     form = manager.get("/partners/new").text

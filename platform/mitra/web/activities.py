@@ -1,5 +1,5 @@
 """Activities: the centre plans them under a collaboration and reports how they went; the
-partner sees what is coming up."""
+partner sees what is coming up and confirms that it takes part."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from mitra.services import activities, collaborations
 from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels, readmodels
 from mitra.web.collaborations import CENTRE_ROLES, render_detail
-from mitra.web.forms.collaborations import ActivityForm, ReportForm
+from mitra.web.forms.collaborations import ActivityForm, ConfirmForm, ReportForm
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Link, Table, maybe_export
 
@@ -65,6 +65,32 @@ def report(ident: int):
     elif request.method == "POST":
         status = 422
     return render_template("web/activities/report.html", form=form, activity=activity), status
+
+
+@bp.route("/activities/<int:ident>/confirm", methods=["GET", "POST"])
+@login_required(Role.PARTNER_USER)
+def confirm(ident: int):
+    user = viewer()
+    activity = activities.get(user, ident)
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            activities.confirm(user, ident)
+        except ServiceError as exc:
+            if exc.status == 404:
+                raise
+            flash(_("This activity cannot be confirmed now: it was confirmed already, or it is no "
+                    "longer planned."), "error")
+            status = exc.status
+            activity = activities.get(user, ident)
+        else:
+            flash(_("The activity has been confirmed."), "info")
+            return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id)
+                            + "#activities")
+    elif request.method == "POST":
+        status = 400
+    return render_template("web/activities/confirm.html", form=form, activity=activity), status
 
 
 def upcoming_table(items) -> Table:

@@ -194,9 +194,21 @@ def _action_forms(collaboration, failed: tuple[str, object] | None = None) -> di
     return forms
 
 
+def _confirmation(activity, may_confirm: bool):
+    """What the confirmation column shows: the partner's link to confirm, or the state."""
+    if activity.confirmed_at is not None:
+        return str(_l("Confirmed"))
+    if activity.status not in activities.CONFIRMABLE:
+        return None
+    if may_confirm:
+        return Link(str(_l("Confirm")), url_for("web.activities.confirm", ident=activity.id))
+    return str(_l("Not confirmed yet"))
+
+
 def activity_table(items, collaboration) -> Table:
     user = viewer()
     may_report = user.role in CENTRE_ROLES
+    may_confirm = user.role == Role.PARTNER_USER
     today = readmodels.today_for(user)
     return Table(
         name="activities",
@@ -210,6 +222,7 @@ def activity_table(items, collaboration) -> Table:
             Column("participants", _l("Participants"), "number"),
             Column("umkm_reached", _l("UMKM reached"), "number"),
             Column("report", _l("Outcome"), "link"),
+            Column("confirmation", _l("Partner confirmation"), "link"),
         ],
         rows=[
             {
@@ -219,6 +232,7 @@ def activity_table(items, collaboration) -> Table:
                 "umkm_reached": a.umkm_reached if a.status == "held" else None,
                 "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
                 if may_report and a.status == "planned" and a.date <= today else None,
+                "confirmation": _confirmation(a, may_confirm),
             }
             for a in items
         ],

@@ -82,6 +82,10 @@ class ActivityForm(Form):
     submit = SubmitField(_l("Plan the activity"))
 
 
+class ConfirmForm(Form):
+    submit = SubmitField(_l("Confirm that we take part"))
+
+
 class ReportForm(Form):
     participants = IntegerField(_l("Participants"), invalid_value_message=WHOLE_NUMBER, validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
