@@ -3,7 +3,8 @@
 # role -> pages that role works with ({c}: a collaboration, {a}: an activity of it)
 PAGES = {
     "partner": ["/inbox", "/inbox?status=proposed", "/collaborations/{c}", "/activities/upcoming",
-                "/activities/{a}/confirm", "/agreements", "/notifications", "/account", "/account/password", "/centres"],
+                "/activities/{a}/confirm", "/agreements", "/notifications", "/account",
+                "/account/password", "/centres"],
     "manager": ["/centre", "/collaborations", "/collaborations?status=accepted&q=Pelatihan",
                 "/collaborations/new", "/collaborations/{c}", "/collaborations/{d}/edit",
                 "/activities/{a}/report", "/activities/upcoming", "/partners", "/partners?q=bank&type=bank",

@@ -1,0 +1,71 @@
+"""Migrations keep the rows they find: 0005 adds the activity confirmation to a database
+that already holds activities (on SQLite a batch migration copies the table), and its
+downgrade gives them back unchanged."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from mitra import create_app
+from mitra.extensions import db
+from mitra.services.demo_data import load_reference_data
+from tests.conftest import ON_POSTGRES, _drop_postgres_database, _postgres_database
+
+ROWS = [
+    "INSERT INTO centres (id, code, region_code, name, regency_name, province_code, zone, tier, status,"
+    " created_at, updated_at) VALUES (1, '3507', '3507', 'PLUT-KUMKM Kabupaten Malang', 'Kabupaten Malang',"
+    " '35', 'Asia/Jakarta', 'reguler', 'operational', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+    "INSERT INTO partners (id, name, type, scope, created_at, updated_at)"
+    " VALUES (1, 'Bank BUMN Mitra UMKM', 'bank', 'national', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+    "INSERT INTO partnerships (id, centre_id, partner_id, status, created_at, updated_at)"
+    " VALUES (1, 1, 1, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+    "INSERT INTO collaborations (id, centre_id, partner_id, partnership_id, title, service_area, description,"
+    " starts_on, ends_on, target_umkm, status, version, created_at, updated_at) VALUES (1, 1, 1, 1,"
+    " 'Kelas ekspor', 'pemasaran', '', '2023-02-01', '2023-06-30', 25, 'active', 1, CURRENT_TIMESTAMP,"
+    " CURRENT_TIMESTAMP)",
+    "INSERT INTO activities (id, collaboration_id, type, title, service_area, date, location, status,"
+    " participants, umkm_reached, notes, version, created_at, updated_at) VALUES (7, 1, 'training',"
+    " 'Foto produk', 'pemasaran', '2023-03-04', 'Aula PLUT', 'held', 41, 23, 'Ramai', 2,"
+    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+]
+ACTIVITY = text("SELECT id, collaboration_id, type, title, date, location, status, participants,"
+                " umkm_reached, notes, version FROM activities")
+
+
+@pytest.fixture
+def scratch_url(tmp_path):
+    if ON_POSTGRES:
+        name = f"mitra_test_migrations_{os.getpid()}"
+        yield _postgres_database(os.environ["DATABASE_URL"], name)
+        _drop_postgres_database(os.environ["DATABASE_URL"], name)
+    else:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+
+
+def test_0005_keeps_existing_activities_both_ways(scratch_url, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test",
+                      "INSTANCE_PATH": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0004")
+        load_reference_data(db.session)
+        for statement in ROWS:
+            db.session.execute(text(statement))
+        db.session.commit()
+        before = db.session.execute(ACTIVITY).all()
+        db.session.commit()  # PostgreSQL: no open read may hold a lock the ALTER TABLE waits for
+
+        upgrade()
+        after = db.session.execute(ACTIVITY).all()
+        confirmation = db.session.execute(text("SELECT confirmed_at, confirmed_by_id FROM activities")).all()
+        db.session.commit()
+        assert after == before and confirmation == [(None, None)]
+
+        downgrade(revision="0004")
+        assert db.session.execute(ACTIVITY).all() == before
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
