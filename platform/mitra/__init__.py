@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from mitra import config as config_module
+from mitra import links
 from mitra.extensions import db, migrate
 from mitra.sqlite import tune_sqlite
 
@@ -26,6 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from mitra import models  # noqa: F401  (registers the tables before Alembic looks)
+
+    links.init_app(app)  # first: a request for another host is refused before anything runs
 
     db.init_app(app)
     with app.app_context():

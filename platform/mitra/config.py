@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,6 +44,31 @@ def _secret_key(env: str, folder: Path) -> str:
     return key_file.read_text().strip()
 
 
+def check_base_url(value: str) -> str:
+    """MITRA_BASE_URL as every absolute link starts: an absolute http(s) URL, no query."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"MITRA_BASE_URL must be an absolute http:// or https:// URL such as "
+            f"https://mitra.example.go.id, not {value!r}"
+        )
+    return value.strip().rstrip("/")
+
+
+def _base_url(env: str) -> str:
+    value = os.environ.get("MITRA_BASE_URL")
+    if value:
+        return check_base_url(value)
+    if env == "production":
+        raise ConfigError(
+            "MITRA_BASE_URL is required when MITRA_ENV=production: the address people open "
+            "Mitra at, e.g. https://mitra.example.go.id; every link in an e-mail starts with it"
+        )
+    # Development and tests: the address `mitra up` prints.
+    host = os.environ.get("MITRA_HOST") or "127.0.0.1"
+    return f"http://{host}:{os.environ.get('MITRA_PORT') or '5000'}"
+
+
 def from_environment() -> dict:
     """Build the Flask config mapping from the process environment."""
     env = os.environ.get("MITRA_ENV", "development")
@@ -69,7 +95,11 @@ def from_environment() -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Mitra <mitra@localhost>"),
-        "MITRA_BASE_URL": os.environ.get("MITRA_BASE_URL", "http://127.0.0.1:5000"),
+        "MITRA_BASE_URL": _base_url(env),
+        # Host names besides MITRA_BASE_URL's that requests may carry (mitra/links.py).
+        "MITRA_TRUSTED_HOSTS": [h.strip() for h in os.environ.get("MITRA_TRUSTED_HOSTS", "").split(",")
+                                if h.strip()],
+        "MITRA_HEALTH_TOKEN": os.environ.get("MITRA_HEALTH_TOKEN") or None,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

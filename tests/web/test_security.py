@@ -120,6 +120,7 @@ def test_the_session_cookie_is_httponly_and_samesite(world):
 def test_the_session_cookie_is_secure_outside_development(monkeypatch, tmp_path):
     monkeypatch.setenv("MITRA_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("MITRA_BASE_URL", "https://mitra.example.go.id")
     monkeypatch.setenv("MITRA_INSTANCE_PATH", str(tmp_path))
     settings = config_module.from_environment()
     assert settings["SESSION_COOKIE_SECURE"] is True
@@ -223,7 +224,8 @@ def _reset_link(world) -> str:
     assert mail["To"] == "mitra.bank@mitra.test"
     body = mail.get_body(("plain",)).get_content()
     assert "Halo Petugas Bank," in body
-    return re.search(r"http://localhost(/account/reset/\S+)", body).group(1)
+    base = re.escape(world.app.config["MITRA_BASE_URL"])
+    return re.search(base + r"(/account/reset/\S+)", body).group(1)
 
 
 def test_a_reset_link_sets_a_new_password_once(world):

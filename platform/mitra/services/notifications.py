@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, insert, literal, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from events.types import utcnow
+from mitra import links
 from mitra.extensions import db
 from mitra.models import (
     Activity,
@@ -225,7 +226,8 @@ class Renderer:
     def __init__(self, session: Session, language: str, base_url: str | None = None):
         self.session = session
         self.language = language if language in LANGUAGES else "id"
-        self.base_url = (base_url or current_app.config.get("MITRA_BASE_URL", "")).rstrip("/")
+        # E-mails link to MITRA_BASE_URL (never the request's host); pages pass "/".
+        self.base_url = (base_url or links.base_url()).rstrip("/")
         self.texts = current_app.jinja_env.get_template(f"mail/{self.language}/texts.txt").module
 
     def render(self, items: Sequence[Item], check_due: bool = True) -> list[Rendered | None]:

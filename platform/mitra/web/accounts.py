@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from mitra.links import absolute_url
 from mitra.services import mail
 from mitra.services.errors import InvalidInput, TooManyRequests, Unauthenticated
 from mitra.web import feedback, session
@@ -71,7 +72,7 @@ def change_password():
 
 
 def _send_reset_link(user, token: str) -> None:
-    link = url_for("web.accounts.reset_password", token=token, _external=True)
+    link = absolute_url("web.accounts.reset_password", token=token)
     with force_locale(user.language):
         subject = _("Mitra: set a new password")
         text = render_template("web/email/reset_password.txt", user=user, link=link)
