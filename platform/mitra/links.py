@@ -1,7 +1,7 @@
 """Absolute links, built from MITRA_BASE_URL and never from the request.
 
 A request's `Host` header is whatever the client typed: a link made from it (Flask's
-`url_for(..., _external=True)`, `request.host_url`) lets anyone who asks for a password
+external `url_for`, the request's host URL) lets anyone who asks for a password
 reset with `Host: evil.example` mail a victim a link to their own server. So every link
 that leaves the site (e-mails, notifications, exports) starts with the configured base URL,
 and requests naming any other host are refused with 400 (Flask's TRUSTED_HOSTS).
@@ -32,7 +32,7 @@ def absolute(path: str) -> str:
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """Like `url_for(endpoint, **values, _external=True)`, with scheme, host and path prefix
+    """Like an external `url_for(endpoint, **values)`, with scheme, host and path prefix
     from MITRA_BASE_URL. Works without a request too (workers, scheduled jobs)."""
     app = current_app
     parts = urlsplit(base_url())

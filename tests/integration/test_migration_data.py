@@ -1,18 +1,22 @@
 """Migrations keep the rows they find: 0005 adds the activity confirmation to a database
 that already holds activities (on SQLite a batch migration copies the table), and its
-downgrade gives them back unchanged."""
+downgrade gives them back unchanged; 0006 gives existing credentials a kind."""
 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from mitra import create_app
 from mitra.extensions import db
+from mitra.models import ApiToken
+from mitra.services import tokens
 from mitra.services.demo_data import load_reference_data
+from tests.api.factories import UserFactory
 from tests.conftest import ON_POSTGRES, _drop_postgres_database, _postgres_database
 
 ROWS = [
@@ -66,6 +70,41 @@ def test_0005_keeps_existing_activities_both_ways(scratch_url, tmp_path):
 
         downgrade(revision="0004")
         assert db.session.execute(ACTIVITY).all() == before
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0006_marks_existing_credentials_api_and_revokes_the_live_ones(scratch_url, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test",
+                      "INSTANCE_PATH": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0005")
+        user = UserFactory()
+        db.session.commit()
+        later, earlier = datetime.now(UTC) + timedelta(hours=6), datetime.now(UTC) - timedelta(hours=1)
+        insert = text("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at)"
+                      " VALUES (:user, :hash, :created, :expires, :revoked)")
+        for n, revoked in ((1, None), (2, earlier)):
+            db.session.execute(insert.bindparams(
+                user=user.id, hash=f"{n:064x}", created=earlier.replace(tzinfo=None),
+                expires=later.replace(tzinfo=None), revoked=revoked and revoked.replace(tzinfo=None)))
+        db.session.commit()
+
+        upgrade()
+        rows = db.session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+        assert [r.kind for r in rows] == ["api", "api"]
+        assert rows[0].revoked_at is not None  # live before, of unknown kind: ended
+        assert abs(rows[1].revoked_at - earlier) < timedelta(seconds=1)  # kept as it was
+        db.session.commit()
+        with pytest.raises(Exception, match="(?i)check"):
+            db.session.execute(text("UPDATE api_tokens SET kind = 'other'"))
+        db.session.rollback()
+        token, _expires = tokens.issue(user, kind="session")
+        db.session.commit()
+
+        downgrade(revision="0005")
+        assert db.session.execute(text("SELECT count(*) FROM api_tokens")).scalar() == 3
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

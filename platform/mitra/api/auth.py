@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from flask import current_app, g, request
 
-from mitra.api.requests import ApiBlueprint, check_json_body, check_path_ids
-from mitra.api.schemas.auth import MeSchema, TokenRequestSchema, TokenSchema
+from mitra.api import listing
+from mitra.api.requests import ID, ApiBlueprint, check_json_body, check_path_ids
+from mitra.api.schemas.auth import ApiTokenInfoSchema, MeSchema, TokenRequestSchema, TokenSchema
 from mitra.models import User
 from mitra.security.tokens import bearer_token
 from mitra.services import tokens
@@ -50,9 +51,30 @@ def create_token(data):
     """Failed sign-ins are limited per account and per address (429 with Retry-After)."""
     hours = current_app.config.get("API_TOKEN_HOURS", 12)
     token, expires_at = tokens.sign_in(
-        data["email"], data["password"], request.remote_addr or "unknown", lifetime=timedelta(hours=hours)
+        data["email"], data["password"], request.remote_addr or "unknown", label=data.get("label"),
+        lifetime=timedelta(hours=hours),
     )
     return {"token": token, "expires_at": expires_at}, {"Cache-Control": "no-store"}
+
+
+TokenListArgs = listing.list_args("ApiToken", tokens.API_TOKEN_SORTS, "-created_at")
+
+
+@blp.route("/auth/tokens", methods=["GET"])
+@blp.arguments(TokenListArgs, location="query")
+@blp.response(200, listing.page_of(ApiTokenInfoSchema))
+@blp.doc(summary="Your API tokens that are still valid (web sessions are not listed)")
+def list_tokens(args):
+    """Never the token itself: only what tells them apart, to revoke one you no longer trust."""
+    return listing.paginate(tokens.live_api_tokens(user(), args["sort"]), args)
+
+
+@blp.route(f"/auth/tokens/<{ID}:token_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(summary="Revoke one of your API tokens (anyone else's, or one no longer valid: 404)")
+def revoke_token_by_id(token_id):
+    tokens.revoke_api_token(user(), token_id)
+    return current_app.response_class(status=204)
 
 
 @blp.route("/auth/tokens/current", methods=["DELETE"])

@@ -5,21 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.types import BigIntPK, UTCDateTime, utcnow
 from mitra.extensions import db
 from mitra.models.user import User
 
+API_TOKEN, WEB_SESSION = "api", "session"
+
 
 class ApiToken(db.Model):
-    """A bearer token; only its SHA-256 is stored, so a copy of the database opens nothing."""
+    """A credential: an API bearer token (`kind` 'api') or a web session (`kind` 'session').
+    Only its SHA-256 is stored, so a copy of the database opens nothing. Each kind opens only
+    its own door: a web session's id sent as a bearer token is refused, and the reverse."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint("kind IN ('api', 'session')", name="kind"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default=API_TOKEN)
+    label: Mapped[str | None] = mapped_column(String(100))  # the owner's name for an API token
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

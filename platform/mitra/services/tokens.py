@@ -1,4 +1,8 @@
-"""Signing in to the API: bearer tokens issued for a password, checked, and revoked.
+"""Signing in: credentials issued for a password, checked, listed and revoked.
+
+Two kinds share one table: API bearer tokens (`API_TOKEN`) and web sessions (`WEB_SESSION`,
+see web/session.py). Each is checked as its own kind only: a web session's id sent as a
+bearer token is unknown to the API.
 
 One generic refusal covers an unknown e-mail, a wrong password and an inactive account;
 failures are rate-limited per account and per client address; every sign-in and every
@@ -10,17 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from events.types import utcnow
 from mitra.extensions import db
 from mitra.models import ApiToken, User
+from mitra.models.api import API_TOKEN, WEB_SESSION
 from mitra.security import ratelimit
 from mitra.security.auth import ANONYMOUS
 from mitra.security.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from mitra.security.tokens import new_token, token_hash
-from mitra.services import audit
-from mitra.services.errors import TooManyRequests, Unauthenticated
+from mitra.services import audit, scoping
+from mitra.services.errors import NotFound, TooManyRequests, Unauthenticated
 
 Clock = Callable[[], datetime]
 
@@ -33,8 +38,9 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 _USER_BY_TOKEN = (
     select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.kind == bindparam("kind"))
 )
+KINDS = (API_TOKEN, WEB_SESSION)
 
 
 def sign_in(
@@ -42,11 +48,13 @@ def sign_in(
     password: str,
     address: str,
     *,
+    kind: str = API_TOKEN,
+    label: str | None = None,
     lifetime: timedelta = DEFAULT_LIFETIME,
     limits: ratelimit.LoginLimits = ratelimit.DEFAULT_LIMITS,
     clock: Clock = utcnow,
 ) -> tuple[str, datetime]:
-    """Check the password and issue a token: (the token, when it expires)."""
+    """Check the password and issue a credential of `kind`: (the token, when it expires)."""
     email = email.strip().lower()[:254]
     address = (address or "unknown")[:64]
     now = clock()
@@ -63,37 +71,41 @@ def sign_in(
         raise Unauthenticated(WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    token, expires_at = issue(user, lifetime=lifetime, clock=clock)
+    token, expires_at = issue(user, kind=kind, label=label, lifetime=lifetime, clock=clock)
     ratelimit.record(db.session, email, address, True, now)
     audit.record(
         db.session, actor=user.actor, action="auth.login", subject_type="user", subject_id=user.id,
-        after={"via": "api_token", "address": address, "expires_at": expires_at.isoformat()},
+        after={"via": "api_token" if kind == API_TOKEN else "web_session", "address": address,
+               "expires_at": expires_at.isoformat()},
     )
     db.session.commit()
     return token, expires_at
 
 
 def issue(
-    user: User, *, lifetime: timedelta = DEFAULT_LIFETIME, clock: Clock = utcnow
+    user: User, *, kind: str = API_TOKEN, label: str | None = None,
+    lifetime: timedelta = DEFAULT_LIFETIME, clock: Clock = utcnow,
 ) -> tuple[str, datetime]:
-    """A new token for `user`, in the caller's transaction (the caller commits)."""
+    """A new credential for `user`, in the caller's transaction (the caller commits)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of credential {kind!r}")
     token = new_token()
     now = clock()
     expires_at = now + lifetime
-    db.session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), created_at=now,
-                            expires_at=expires_at))
+    db.session.add(ApiToken(user_id=user.id, kind=kind, label=label or None, token_hash=token_hash(token),
+                            created_at=now, expires_at=expires_at))
     return token, expires_at
 
 
-def authenticate(token: str | None, *, clock: Clock = utcnow) -> User:
-    """The active user a valid token belongs to, or Unauthenticated.
+def authenticate(token: str | None, *, kind: str = API_TOKEN, clock: Clock = utcnow) -> User:
+    """The active user a valid credential of `kind` belongs to, or Unauthenticated.
 
     One query reads the user and the token's columns together; the token row itself is
     written (last_used_at) at most once per LAST_USED_RESOLUTION."""
     if not token:
         raise Unauthenticated(INVALID_TOKEN)
     now = clock()
-    found = db.session.execute(_USER_BY_TOKEN, {"token_hash": token_hash(token)}).first()
+    found = db.session.execute(_USER_BY_TOKEN, {"token_hash": token_hash(token), "kind": kind}).first()
     if found is None:
         raise Unauthenticated(INVALID_TOKEN)
     user, token_id, revoked_at, expires_at, last_used_at = found
@@ -105,16 +117,48 @@ def authenticate(token: str | None, *, clock: Clock = utcnow) -> User:
     return user
 
 
-def revoke(token: str, *, clock: Clock = utcnow) -> None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+def revoke(token: str | None, *, kind: str = API_TOKEN, clock: Clock = utcnow) -> None:
+    """End the credential `token` of `kind` (signing out, or an API client's own token)."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token or ""),
+                                                   ApiToken.kind == kind))
     if row is None or row.revoked_at is not None:
         raise Unauthenticated(INVALID_TOKEN)
-    row.revoked_at = clock()
+    _revoke(row, clock())
+    db.session.commit()
+
+
+API_TOKEN_SORTS = {"created_at": ApiToken.created_at, "expires_at": ApiToken.expires_at,
+                   "last_used_at": ApiToken.last_used_at}
+
+
+def live_api_tokens(user: User, sort: str = "-created_at", *, clock: Clock = utcnow) -> Select:
+    """`user`'s API tokens that still open the API (web sessions are not listed)."""
+    statement = select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.kind == API_TOKEN, ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > clock(),
+    )
+    return scoping.ordered(statement, API_TOKEN_SORTS, sort, ApiToken.id)
+
+
+def revoke_api_token(user: User, token_id: int, *, clock: Clock = utcnow) -> None:
+    """Revoke one of `user`'s live API tokens by its id; any other id is NotFound."""
+    now = clock()
+    row = db.session.scalar(select(ApiToken).where(
+        ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.kind == API_TOKEN,
+        ApiToken.revoked_at.is_(None), ApiToken.expires_at > now,
+    ))
+    if row is None:
+        raise NotFound("token", token_id)
+    _revoke(row, now)
+    db.session.commit()
+
+
+def _revoke(row: ApiToken, now: datetime) -> None:
+    row.revoked_at = now
     audit.record(
         db.session, actor=row.user.actor, action="auth.token_revoked", subject_type="user",
-        subject_id=row.user_id, after={"token_id": row.id},
+        subject_id=row.user_id, after={"token_id": row.id, "kind": row.kind},
     )
-    db.session.commit()
 
 
 def _failed(email: str, address: str, user: User | None, reason: str, now: datetime, count: bool) -> None:

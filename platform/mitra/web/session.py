@@ -2,10 +2,12 @@
 
 Signing in goes through the same service as the API (`services.tokens.sign_in`: one generic
 refusal, per-account and per-address rate limits, audit trail) and gets a random token whose
-SHA-256 is a row in `api_tokens`. The signed, HttpOnly session cookie carries only that
-token; every request looks the row up (`tokens.authenticate`), so the server decides whether
-the session lives. Logging out revokes the row: a copy of the old cookie opens nothing, and
-neither does one taken before a password change or a deactivation.
+SHA-256 is a row in `api_tokens` of kind 'session': it opens pages only, and the API refuses
+it as a bearer token (so a session id that leaks from a cookie is no API key). The signed,
+HttpOnly session cookie carries only that token; every request looks the row up
+(`tokens.authenticate`), so the server decides whether the session lives. Logging out
+revokes the row: a copy of the old cookie opens nothing, and neither does one taken before
+a password change or a deactivation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, redirect, request, session, url_for
 
 from mitra.models import Role, User
+from mitra.models.api import WEB_SESSION
 from mitra.security.auth import current_principal, login_manager
 from mitra.services import tokens
 from mitra.services.errors import Unauthenticated
@@ -33,7 +36,7 @@ def load_user_from_session(_request) -> User | None:
     if not token:
         return None
     try:
-        return tokens.authenticate(token)
+        return tokens.authenticate(token, kind=WEB_SESSION)
     except Unauthenticated:
         session.pop(SESSION_TOKEN, None)  # revoked, expired, or the account was deactivated
         return None
@@ -43,21 +46,21 @@ def sign_in(email: str, password: str) -> User:
     """Check the password (raises Unauthenticated or TooManyRequests) and open a session."""
     hours = current_app.config.get("WEB_SESSION_HOURS", DEFAULT_SESSION_HOURS)
     token, _expires = tokens.sign_in(
-        email, password, request.remote_addr or "unknown", lifetime=timedelta(hours=hours)
+        email, password, request.remote_addr or "unknown", kind=WEB_SESSION, lifetime=timedelta(hours=hours)
     )
     language = session.get("lang")
     session.clear()  # nothing from before the sign-in survives it (session fixation)
     if language:
         session["lang"] = language
     session[SESSION_TOKEN] = token
-    return tokens.authenticate(token)
+    return tokens.authenticate(token, kind=WEB_SESSION)
 
 
 def sign_out() -> None:
     token = session.get(SESSION_TOKEN)
     if token:
         try:
-            tokens.revoke(token)
+            tokens.revoke(token, kind=WEB_SESSION)
         except Unauthenticated:
             pass  # already revoked or expired: the session is over either way
     session.clear()
