@@ -179,7 +179,8 @@ def main() -> None:
     backend = make_url(database_url).get_backend_name()
     env = dict(os.environ, DATABASE_URL=database_url, MITRA_INSTANCE_PATH=str(scratch / "instance"),
                BROKER_URL=f"sqla+sqlite:///{scratch / 'broker.db'}", MITRA_ENV="production",
-               SECRET_KEY="bench", PYTHONPATH=f"{REPO / 'platform'}:{REPO}")
+               SECRET_KEY="bench", MITRA_BASE_URL="http://127.0.0.1",
+               PYTHONPATH=f"{REPO / 'platform'}:{REPO}")
     os.environ.update(MITRA_INSTANCE_PATH=env["MITRA_INSTANCE_PATH"])
     drafts = 60000
     log(f"{backend}: preparing {drafts} draft collaborations")

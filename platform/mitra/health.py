@@ -1,16 +1,22 @@
-"""`GET /healthz`: each dependency's state; 200 when all are up, 503 otherwise."""
+"""`GET /healthz`: 200 `{"status": "ok"}` when every dependency is up, else 503
+`{"status": "unavailable"}`, to anyone (load balancers, probes). Each dependency's state
+(`checks`: database, outbox backlog, broker) names backends, addresses and errors, so only
+a ministry admin's API token or `Authorization: Bearer <MITRA_HEALTH_TOKEN>` sees it."""
 
 from __future__ import annotations
 
+import hmac
 import time
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from kombu.utils.url import maybe_sanitize_url
 from sqlalchemy import text
 
 from events.broker import connect
 from mitra.extensions import db
-from mitra.services import event_ops
+from mitra.models import Role
+from mitra.security.tokens import bearer_token
+from mitra.services import event_ops, tokens
 
 bp = Blueprint("health", __name__)
 
@@ -53,6 +59,23 @@ def outbox_state() -> dict:
     return {"ok": True, "backlog": backlog, "oldest_unpublished": oldest.isoformat() if oldest else None}
 
 
+def may_see_checks(authorization: str | None) -> bool:
+    """The operator's health token (compared in constant time), or a ministry admin's API
+    token. Anything else, a wrong token included, gets the short answer."""
+    supplied = bearer_token(authorization)
+    if not supplied:
+        return False
+    expected = current_app.config.get("MITRA_HEALTH_TOKEN")
+    if expected and hmac.compare_digest(supplied.encode("utf-8", "surrogatepass"), expected.encode()):
+        return True
+    try:
+        user = tokens.authenticate(supplied)
+    except Exception:  # noqa: BLE001 - unknown token, or the database is down: no details
+        db.session.rollback()
+        return False
+    return user.role == Role.MINISTRY_ADMIN
+
+
 @bp.get("/healthz")
 def healthz():
     checks = {"database": database_state()}
@@ -60,4 +83,7 @@ def healthz():
     checks["broker"] = broker_state(current_app.config["BROKER_URL"])
     db.session.rollback()
     ok = all(check["ok"] for check in checks.values())
-    return jsonify(status="ok" if ok else "degraded", checks=checks), 200 if ok else 503
+    body = {"status": "ok" if ok else "unavailable"}
+    if may_see_checks(request.headers.get("Authorization")):
+        body["checks"] = checks
+    return jsonify(body), 200 if ok else 503, {"Cache-Control": "no-store"}
