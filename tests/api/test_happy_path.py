@@ -46,13 +46,13 @@ def test_manager_proposes_partner_accepts_history_and_outbox_tell_the_story(worl
     seen = client.get(f"/api/v1/collaborations/{draft['id']}", headers=manager).get_json()
     assert seen["status"] == "accepted"
     history = client.get(f"/api/v1/collaborations/{draft['id']}/history", headers=manager).get_json()
-    steps = [(entry["action"], entry["actor"]) for entry in history["items"]]
-    manager_actor = f"user:{world.users['manager'].id}:manajer.malang@mitra.test"
-    partner_actor = f"user:{world.users['partner'].id}:mitra.bank@mitra.test"
+    steps = [(entry["action"], entry["actor"], entry["actor_name"]) for entry in history["items"]]
+    manager = (f"user:{world.users['manager'].id}", "Manajer Malang (PLUT-KUMKM Kab. Malang)")
+    partner = (f"user:{world.users['partner'].id}", "Petugas Bank (Bank BUMN Mitra UMKM)")
     assert steps == [
-        ("collaboration.create", manager_actor),
-        ("collaboration.propose", manager_actor),
-        ("collaboration.accept", partner_actor),
+        ("collaboration.create", *manager),
+        ("collaboration.propose", *manager),
+        ("collaboration.accept", *partner),
     ]
     assert history["items"][2]["before"] == {"status": "proposed"}
     assert history["items"][2]["after"] == {"status": "accepted"}

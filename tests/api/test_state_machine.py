@@ -66,11 +66,11 @@ def test_random_actions_by_random_roles_never_break_the_lifecycle(world):
 
         def expected(self, who: str, verb: str, text: str | None) -> int:
             missing_text = verb in NEEDS_TEXT and not (text or "").strip()
-            if missing_text and who != "system" and verb not in NO_ROUTE:
-                return 422  # over HTTP the body is validated before anything is loaded
             visible = who in ("manager", "admin", "system") or (who == "partner" and self.proposed)
             if not visible:
-                return 404
+                return 404  # before anything else, the body included
+            if missing_text and who != "system" and verb not in NO_ROUTE:
+                return 422  # over HTTP the body is validated before the role and the state
             if who not in WHO[verb]:
                 return 403
             if (self.status, verb) not in EDGES:

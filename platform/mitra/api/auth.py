@@ -23,7 +23,8 @@ def public(view):
 
 
 def gate(blueprints: frozenset[str]):
-    """A before_request hook: authenticate, then check the body, for the API's views."""
+    """A before_request hook for the API's views: authenticate, find what the path names in
+    the caller's scope (404 before anything else), then check the body."""
 
     def before_request() -> None:
         if request.blueprint not in blueprints or request.endpoint is None:

@@ -23,7 +23,7 @@ from mitra.api.schemas.common import (
     QuestionSchema,
     ReasonSchema,
 )
-from mitra.services import activities, collaborations
+from mitra.services import activities, audit, collaborations
 
 blp = ApiBlueprint("collaborations", __name__, url_prefix="/api/v1/collaborations",
                    description="Proposals from a centre to a partner, and what follows")
@@ -116,8 +116,12 @@ for _path, (_verb, _schema, _field, _summary) in ACTIONS.items():
 @blp.arguments(HistoryListArgs, location="query")
 @blp.response(200, listing.page_of(AuditEntrySchema))
 def collaboration_history(args, collaboration_id):
-    """The collaboration's audit trail: who (person or system:<job>) did what, and when"""
-    return listing.paginate(collaborations.history(user(), collaboration_id, sort=args["sort"]), args)
+    """The collaboration's audit trail: who (person or system:<job>) did what, and when.
+
+    A partner's starts at the proposal: what the centre drafted before is not shown."""
+    page = listing.paginate(collaborations.history(user(), collaboration_id, sort=args["sort"]), args)
+    page["items"] = audit.described(page["items"])
+    return page
 
 
 @blp.route(f"{ONE}/activities")

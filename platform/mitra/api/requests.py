@@ -1,4 +1,5 @@
-"""Request bodies: JSON objects in UTF-8, checked once before any view sees them.
+"""Request paths and bodies, checked once before any view sees them: the records a path
+names must be in the caller's scope (else 404), and bodies must be JSON objects in UTF-8.
 
 A body that is not JSON answers 415; one that is not UTF-8, not JSON or not an object
 answers 400 saying exactly why; one over MAX_CONTENT_LENGTH answers 413 (Werkzeug raises
@@ -16,7 +17,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 
 from mitra.api.errors import ApiError
-from mitra.services.scoping import MAX_ID
+from mitra.services import scoping
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -58,10 +59,16 @@ def check_json_body() -> None:
 
 
 def check_path_ids() -> None:
-    """A path id no database integer can hold names nothing: 404 before any query sees it."""
+    """Every record the path names must be one the caller may see: else 404, the same for
+    an id that was never used and another tenant's, before the body, the query or any
+    precondition is looked at. Each `<what>_id` parameter is checked through the scope
+    `scoping.VISIBLE` declares for `<what>` (the one the services load through); a
+    parameter with no declared scope fails the request rather than go unchecked."""
     for name, value in (request.view_args or {}).items():
-        if isinstance(value, int) and not 0 < value <= MAX_ID:
-            raise ApiError(404, f"{name.removesuffix('_id')} {value} does not exist")
+        what = name.removesuffix("_id")
+        if not isinstance(value, int) or what == name:
+            raise LookupError(f"path parameter {name!r} names no record kind scoping.VISIBLE knows")
+        scoping.visible(g.get("api_user"), what, value)
 
 
 class ApiParser(FlaskParser):

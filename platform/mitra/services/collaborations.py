@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from events.types import utcnow
 from mitra.extensions import db
@@ -30,7 +30,7 @@ SORTABLE = {
     "updated_at": Collaboration.updated_at,
 }
 HISTORY_SORTABLE = {"id": AuditEntry.id, "at": AuditEntry.at}
-EDITABLE = ("title", "service_area", "description", "starts_on", "ends_on", "respond_by", "target_umkm")
+EDITABLE = lifecycle.PROPOSAL
 
 
 def search(
@@ -146,11 +146,10 @@ def act(
 
 
 def history(principal: Principal, ident: int, *, sort: str = "id") -> Select:
-    """The collaboration's audit trail: who did what, with the state before and after."""
+    """The collaboration's audit trail: who did what, with the state before and after; a
+    partner's starts at the first proposal (`audit.described` names the people in it)."""
     get(principal, ident)
-    statement = select(AuditEntry).where(
-        AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == ident
-    )
+    statement = scoping.collaboration_history(principal, ident)
     return scoping.ordered(statement, HISTORY_SORTABLE, sort, AuditEntry.id)
 
 

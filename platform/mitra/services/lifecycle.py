@@ -99,6 +99,9 @@ TRANSITIONS: dict[str, Transition] = {
 
 # While a collaboration is in one of these, the centre may still edit what it proposes.
 EDITABLE_STATES = (S.DRAFT, S.INFO_REQUESTED)
+# What the centre proposes: the fields it edits, and the ones a proposal's audit entry keeps,
+# so that the partner's history (which starts at the proposal) shows what was proposed.
+PROPOSAL = ("title", "service_area", "description", "starts_on", "ends_on", "respond_by", "target_umkm")
 
 
 def available(collaboration: Collaboration, principal: Principal) -> list[str]:
@@ -162,6 +165,8 @@ def transition(
     _write(session, collaboration, changes)
 
     after: dict[str, Any] = {"status": step.target}
+    if verb == "propose":
+        after.update({name: _jsonable(getattr(collaboration, name)) for name in PROPOSAL})
     if step.requires:
         after[step.requires] = text
     audit.record(

@@ -34,7 +34,7 @@ from mitra.models import (
     Role,
     User,
 )
-from mitra.services.errors import NotFound
+from mitra.services import scoping
 
 LANGUAGES = ("id", "en")
 PARTNER, CENTRE, BOTH = "partner", "centre", "both"
@@ -168,7 +168,7 @@ def copy_claimed_reminders(session: Session, token: str, day: date, now: datetim
 
 def search(user: User, unread: bool | None = None) -> Select:
     """The user's own notifications, newest first."""
-    statement = select(Notification).where(Notification.user_id == user.id)
+    statement = scoping.notifications(user)
     if unread is True:
         statement = statement.where(Notification.read_at.is_(None))
     elif unread is False:
@@ -184,11 +184,7 @@ def unread_count(user: User) -> int:
 
 def mark_read(user: User, ident: int, clock: Callable[[], datetime] = utcnow) -> Notification:
     """Mark one of the user's notifications read (again: no change); someone else's is 404."""
-    notification = db.session.scalar(
-        select(Notification).where(Notification.id == ident, Notification.user_id == user.id)
-    )
-    if notification is None:
-        raise NotFound("notification", ident)
+    notification = scoping.one(scoping.notifications(user), Notification, ident, "notification")
     if notification.read_at is None:
         notification.read_at = clock()
         db.session.commit()

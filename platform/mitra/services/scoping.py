@@ -6,26 +6,30 @@
 - a partner user sees what has been addressed to their organisation, from every centre:
   collaborations once proposed (never a centre's drafts), their activities, and the
   partnerships and agreements those belong to.
-Centres and partners are public registries: every signed-in user may read them.
+Centres and partners are public registries: every signed-in user may read them; each
+person sees only their own notifications. A collaboration's history, for its partner,
+starts at the first proposal: what the centre wrote while drafting stays the centre's.
 Anything outside a principal's scope is simply not found, so ids leak nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from mitra.extensions import db
 from mitra.models import (
     Activity,
     Agreement,
+    AuditEntry,
     Centre,
     Collaboration,
+    Notification,
     Partner,
     Partnership,
     PartnershipStatus,
@@ -104,6 +108,56 @@ def centres(_principal: Principal) -> Select:
 
 def partners(_principal: Principal) -> Select:
     return select(Partner)
+
+
+def notifications(principal: Principal) -> Select:
+    return select(Notification).where(Notification.user_id == principal.id)
+
+
+def collaboration_history(principal: Principal, ident: int) -> Select:
+    """The audit entries of collaboration `ident` that `principal` may read (the caller has
+    checked that the collaboration itself is in scope). A partner's start at the first
+    proposal: drafts, their edits and the draft's title are not theirs to see."""
+    statement = select(AuditEntry).where(
+        AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == ident
+    )
+    if principal.role == Role.PARTNER_USER:
+        proposal = aliased(AuditEntry)  # apart from the outer query over the same table
+        first = (
+            select(func.min(proposal.id))
+            .where(proposal.subject_type == "collaboration", proposal.subject_id == ident,
+                   proposal.action == "collaboration.propose")
+            .scalar_subquery()
+        )
+        # No proposal on record: nothing to show (NULL compares false), never the drafts.
+        statement = statement.where(AuditEntry.id >= first)
+    return statement
+
+
+# What each kind of record a path can name is, for `visible`: who may see it, and its model.
+VISIBLE: dict[str, tuple[Callable[[Principal], Select], Any]] = {
+    "collaboration": (collaborations, Collaboration),
+    "activity": (activities, Activity),
+    "partnership": (partnerships, Partnership),
+    "agreement": (agreements, Agreement),
+    "centre": (centres, Centre),
+    "partner": (partners, Partner),
+    "notification": (notifications, Notification),
+}
+
+
+def visible(principal: Principal | None, what: str, ident: int) -> None:
+    """NotFound unless `principal` may see the `what` with id `ident`: the check a request
+    makes before it reads anything else. Reads the id alone, so the session holds no copy
+    of the row that a later read (one locked for update) would then be served stale."""
+    if what not in VISIBLE:
+        raise LookupError(f"no scope is declared for {what!r}: add it to scoping.VISIBLE")
+    if principal is None or not 1 <= ident <= MAX_ID:
+        raise NotFound(what, ident)
+    scoped, model = VISIBLE[what]
+    found = db.session.scalar(scoped(principal).with_only_columns(model.id).where(model.id == ident))
+    if found is None:
+        raise NotFound(what, ident)
 
 
 @dataclass(frozen=True)

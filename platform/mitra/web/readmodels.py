@@ -23,7 +23,7 @@ from mitra.models import (
     User,
 )
 from mitra.security.auth import Principal
-from mitra.services import activities, collaborations, scoping
+from mitra.services import activities, audit, collaborations, scoping
 
 WAITING = (CollaborationStatus.PROPOSED, CollaborationStatus.INFO_REQUESTED)
 
@@ -93,47 +93,18 @@ def status_counts(principal: Principal) -> Counter:
 
 
 @dataclass
-class Actor:
-    kind: str  # "user", "system" or "anonymous"
-    name: str
-    organisation: str | None = None
-
-
-@dataclass
 class TimelineEntry:
     at: datetime
     action: str
-    actor: Actor
+    actor: audit.Actor
     text: str | None
     subject_type: str
     subject_id: int | None
 
 
-def _actors(codes: set[str]) -> dict[str, Actor]:
-    ids = {}
-    for code in codes:
-        kind, _, rest = code.partition(":")
-        if kind == "user":
-            ident = rest.partition(":")[0]
-            if ident.isdigit():
-                ids[code] = int(ident)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(set(ids.values()))))}
-    found = {}
-    for code in codes:
-        kind, _, rest = code.partition(":")
-        user = users.get(ids.get(code, -1))
-        if user is not None:
-            organisation = user.centre.name if user.centre else user.partner.name if user.partner else None
-            found[code] = Actor("user", user.name, organisation)
-        elif kind == "system":
-            found[code] = Actor("system", rest)
-        else:
-            found[code] = Actor(kind or "anonymous", rest.partition(":")[2] or code)
-    return found
-
-
 def timeline(principal: Principal, collaboration: Collaboration) -> list[TimelineEntry]:
-    """The collaboration's audit trail and its activities', oldest first."""
+    """The collaboration's audit trail and its activities', oldest first (a partner's from
+    the proposal on, as the API's history)."""
     entries = list(db.session.scalars(collaborations.history(principal, collaboration.id)))
     activity_ids = list(db.session.scalars(
         activities.search_in(principal, collaboration.id).with_only_columns(Activity.id)
@@ -144,7 +115,7 @@ def timeline(principal: Principal, collaboration: Collaboration) -> list[Timelin
                                      AuditEntry.subject_id.in_(activity_ids))
         ))
     entries.sort(key=lambda e: e.id)
-    actors = _actors({e.actor for e in entries})
+    actors = audit.actors(e.actor for e in entries)
     result = []
     for entry in entries:
         after = entry.after or {}

@@ -79,7 +79,9 @@ class AnswerSchema(Schema):
 
 class AuditEntrySchema(Schema):
     id = fields.Integer(required=True)
-    actor = fields.String(required=True, metadata={"description": "user:<id>:<email> or system:<job>"})
+    actor = fields.String(required=True, metadata={"description": "user:<id>, system:<job> or anonymous"})
+    actor_name = fields.String(required=True, metadata={
+        "description": "who, for a person: name (centre or partner), e.g. Siti Rahma (PLUT Jawa Barat)"})
     action = fields.String(required=True)
     at = fields.DateTime(required=True)
     before = fields.Dict(allow_none=True, required=True)

@@ -1,0 +1,141 @@
+"""404 before anything else: every route of the OpenAPI document that names a record, called
+by an outsider with a bad body or query, answers the 404 an unknown id gets; the rightful
+user with the same bad input gets 422. The routes come from the document, not a hand list:
+a new route is walked the day it is published."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from flask import request
+
+from mitra.api.requests import check_path_ids
+from mitra.extensions import db
+from mitra.services import notifications, scoping
+from tests.api.conftest import row_counts
+
+METHODS = ("get", "post", "put", "patch", "delete")
+PARAM = re.compile(r"\{([^}]+)\}")
+UNUSED = 987_654  # an id no row has: what another tenant's id must look like to an outsider
+BAD_JSON = {"title": 5, "x": []}
+BAD_QUERY = "?x=1&page=0&sort=nonsense"
+
+
+@pytest.fixture
+def spec(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+@pytest.fixture
+def records(world) -> dict[str, tuple[str, int]]:
+    """Per path parameter: who rightfully sees the record, and its id. Malang's accepted
+    collaboration with the bank, its activity, partnership and MoU, a notification of the
+    bank's user; centres and partners are public registries, so their ids are Malang's and
+    the bank's own."""
+    collaboration = world.draft()
+    world.act("manager", collaboration["id"], "propose")
+    world.act("partner", collaboration["id"], "accept")
+    activity = world.call("manager", "POST", f"/api/v1/collaborations/{collaboration['id']}/activities",
+                          json={"type": "training", "date": "2031-04-01", "title": "Kelas foto produk"})
+    assert activity.status_code == 201, activity.get_json()
+    agreement = world.call("manager", "POST", "/api/v1/agreements", json={
+        "partnership_id": collaboration["partnership_id"], "kind": "mou", "number": "MoU/001/2031",
+        "signed_on": "2031-01-10", "valid_until": "2033-01-09"})
+    assert agreement.status_code == 201, agreement.get_json()
+    notification = notifications.create(db.session, world.users["partner"], "collaboration.accepted",
+                                        collaboration["id"], at=datetime(2031, 1, 5, tzinfo=UTC))
+    db.session.commit()
+    return {
+        "collaboration_id": ("manager", collaboration["id"]),
+        "activity_id": ("manager", activity.get_json()["id"]),
+        "partnership_id": ("manager", collaboration["partnership_id"]),
+        "agreement_id": ("manager", agreement.get_json()["id"]),
+        "notification_id": ("partner", notification.id),
+        "centre_id": ("admin", world.ids["centre"]),
+        "partner_id": ("admin", world.ids["partner"]),
+    }
+
+
+def named_operations(spec) -> list[tuple[str, str, dict, list[str]]]:
+    """(method, path, operation, path parameters) of every operation whose path names a record."""
+    found = []
+    for path, item in spec["paths"].items():
+        params = PARAM.findall(path)
+        for method in METHODS:
+            if params and method in item:
+                found.append((method.upper(), path, item[method], params))
+    return found
+
+
+def foreign(params: list[str], records) -> dict[str, int]:
+    """Ids the intruder may not see: the rightful user's records, and for the public
+    registries (which everyone reads) an id no row has."""
+    ids = {}
+    for name in params:
+        assert name in records, f"{name}: no record for it in this test; add one (and its scope)"
+        ids[name] = UNUSED if name in ("centre_id", "partner_id") else records[name][1]
+    return ids
+
+
+def bad_requests(method: str):
+    """The same bad input, several ways: a body of wrong fields, a body that is not JSON, a
+    body that is not an object, a query of unknown and invalid keys."""
+    if method in ("POST", "PUT", "PATCH"):
+        yield {"json": BAD_JSON}
+        yield {"data": "not json", "content_type": "text/plain"}
+        yield {"data": b"[1, 2", "content_type": "application/json"}
+        yield {"data": b"\xff\xfe", "content_type": "application/json"}
+    yield {"query": BAD_QUERY, "json": BAD_JSON if method != "GET" else None}
+
+
+def test_every_route_naming_a_record_answers_404_to_outsiders_whatever_they_send(world, records, spec):
+    operations = named_operations(spec)
+    # The walk covers every kind of record a path names; an empty document cannot pass.
+    assert {p for *_rest, params in operations for p in params} == set(records)
+    before = row_counts()
+    for intruder in ("other_manager", "other_partner"):
+        for method, path, _operation, params in operations:
+            ids = foreign(params, records)
+            concrete = PARAM.sub(lambda m, ids=ids: str(ids[m.group(1)]), path)
+            what, ident = params[0].removesuffix("_id"), ids[params[0]]
+            unknown = {"code": 404, "status": "Not Found", "message": f"{what} {ident} does not exist",
+                       "errors": {}}
+            for bad in bad_requests(method):
+                bad = dict(bad)
+                url = concrete + bad.pop("query", "")
+                response = world.call(intruder, method, url, headers={"If-Match": "*"}, **bad)
+                assert response.status_code == 404, (intruder, method, url, bad, response.get_json())
+                assert response.get_json() == unknown, (intruder, method, url)
+    assert row_counts() == before
+
+
+def test_the_rightful_user_with_the_same_bad_input_gets_422(world, records, spec):
+    """The check is the caller's scope, not a blanket 404: who may see the record goes on to
+    the body and query checks."""
+    checked = 0
+    for method, path, operation, params in named_operations(spec):
+        who = records[params[-1]][0]
+        concrete = PARAM.sub(lambda m: str(records[m.group(1)][1]), path)
+        query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
+        if "requestBody" in operation:
+            response = world.call(who, method, concrete, json=BAD_JSON, headers={"If-Match": "*"})
+        elif query:
+            response = world.call(who, method, concrete + BAD_QUERY)
+        else:
+            continue  # nothing to validate (GET one record, mark a notification read)
+        assert response.status_code == 422, (who, method, concrete, response.get_json())
+        checked += 1
+    assert checked >= 15
+
+
+def test_a_path_parameter_with_no_declared_scope_fails_closed(app, world):
+    """A route whose path names a kind of record `scoping.VISIBLE` does not know is refused,
+    never served unchecked; the walk above then fails with a 500."""
+    with app.test_request_context("/api/v1/things/1"):
+        request.view_args = {"thing_id": 1}
+        with pytest.raises(LookupError, match="thing"):
+            check_path_ids()
+    with pytest.raises(LookupError, match="thing"):
+        scoping.visible(world.users["admin"], "thing", 1)
