@@ -43,6 +43,13 @@ def _secret_key(env: str, folder: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _trusted_proxies() -> int:
+    value = os.environ.get("MITRA_TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(f"MITRA_TRUSTED_PROXIES must be a number of proxy hops (0 or more), not {value!r}")
+    return int(value)
+
+
 def from_environment() -> dict:
     """Build the Flask config mapping from the process environment."""
     env = os.environ.get("MITRA_ENV", "development")
@@ -70,6 +77,8 @@ def from_environment() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Mitra <mitra@localhost>"),
         "MITRA_BASE_URL": os.environ.get("MITRA_BASE_URL", "http://127.0.0.1:5000"),
+        # Reverse proxies in front of Mitra whose X-Forwarded-For/Proto/Host are believed.
+        "MITRA_TRUSTED_PROXIES": _trusted_proxies(),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
