@@ -1,7 +1,7 @@
 """Web sign-in: a server-side session that logging out really ends.
 
 Signing in goes through the same service as the API (`services.tokens.sign_in`: one generic
-refusal, per-account and per-address rate limits, audit trail) and gets a random token whose
+refusal, per-(account, address) and per-address limits, audit trail) and gets a random token whose
 SHA-256 is a row in `api_tokens`. The signed, HttpOnly session cookie carries only that
 token; every request looks the row up (`tokens.authenticate`), so the server decides whether
 the session lives. Logging out revokes the row: a copy of the old cookie opens nothing, and
