@@ -129,6 +129,17 @@ def test_the_session_cookie_is_secure_outside_development(monkeypatch, tmp_path)
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
+def test_trusted_proxies_default_to_none_and_must_be_a_count(monkeypatch):
+    monkeypatch.delenv("MITRA_TRUSTED_PROXIES", raising=False)
+    assert config_module.from_environment()["MITRA_TRUSTED_PROXIES"] == 0
+    monkeypatch.setenv("MITRA_TRUSTED_PROXIES", "2")
+    assert config_module.from_environment()["MITRA_TRUSTED_PROXIES"] == 2
+    for wrong in ("-1", "yes"):
+        monkeypatch.setenv("MITRA_TRUSTED_PROXIES", wrong)
+        with pytest.raises(config_module.ConfigError, match="MITRA_TRUSTED_PROXIES"):
+            config_module.from_environment()
+
+
 def test_secure_flag_reaches_the_cookie(app_config, server_app, world):
     server_app.config["SESSION_COOKIE_SECURE"] = True
     visitor = world.visitor()
