@@ -34,10 +34,10 @@ from mitra.models import (
     IdempotentRequest,
     JobRun,
     JobRunStatus,
-    LoginAttempt,
     Notification,
     Reminder,
     ReminderStatus,
+    ThrottleCounter,
 )
 from mitra.services.idempotency import KEY_LIFETIME
 from mitra.services.reminders import insert_or_skip
@@ -103,10 +103,10 @@ def recompute_statistics(session: Session, _now: datetime) -> dict[str, int]:
     return written
 
 
-# What the API keeps about its clients, once it guards nothing: failed logins count over a
-# 15-minute window (the audit trail keeps every login for good), idempotency keys live a day,
+# What the API keeps about its clients, once it guards nothing: a throttle counter's longest
+# window is an hour (the audit trail keeps every login for good), idempotency keys live a day,
 # and a token expired or revoked is refused by its own row only until it is gone.
-LOGIN_ATTEMPTS_KEPT = timedelta(days=30)
+THROTTLE_COUNTERS_KEPT = timedelta(days=1)
 IDEMPOTENT_REQUESTS_KEPT = KEY_LIFETIME + timedelta(days=1)
 DEAD_TOKENS_KEPT = timedelta(days=30)
 
@@ -114,9 +114,9 @@ DEAD_TOKENS_KEPT = timedelta(days=30)
 def prune(session: Session, now: datetime) -> dict[str, int]:
     """Settled events after the relay's retention, job runs after 30 days, read notifications
     after 180 days, finished e-mail rows once their day is 400 days gone (a sweep only
-    ever claims today's keys, so old keys guard nothing), login attempts after 30 days,
-    idempotency keys a day after they lapse, and tokens 30 days after they expired or were
-    revoked."""
+    ever claims today's keys, so old keys guard nothing), throttle counters a day after
+    their last hit, idempotency keys a day after they lapse, and tokens 30 days after they
+    expired or were revoked."""
     from events.relay import Relay
 
     pruned = {"events": Relay(db.engine, current_app.config["BROKER_URL"], clock=lambda: now).prune()}
@@ -131,8 +131,8 @@ def prune(session: Session, now: datetime) -> dict[str, int]:
     pruned["reminders"] = session.execute(
         delete(Reminder).where(Reminder.due_on < old, Reminder.status.in_(finished))
     ).rowcount
-    pruned["login_attempts"] = session.execute(
-        delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPTS_KEPT)
+    pruned["throttle_counters"] = session.execute(
+        delete(ThrottleCounter).where(ThrottleCounter.last_at < now - THROTTLE_COUNTERS_KEPT)
     ).rowcount
     pruned["idempotent_requests"] = session.execute(
         delete(IdempotentRequest).where(IdempotentRequest.created_at < now - IDEMPOTENT_REQUESTS_KEPT)
@@ -166,7 +166,7 @@ JOBS: tuple[Job, ...] = (
     Job("statistics-recompute", recompute_statistics, daily_wib(1, 30), DAY, "daily at 01:30 WIB",
         "Rebuild the compiled statistics from the source tables."),
     Job("prune", prune, daily_wib(3, 0), DAY, "daily at 03:00 WIB",
-        "Forget settled events, old job runs, read notifications, e-mail rows, login attempts,"
+        "Forget settled events, old job runs, read notifications, e-mail rows, throttle counters,"
         " idempotency keys and dead API tokens."),
 )
 BY_ID = {job.id: job for job in JOBS}

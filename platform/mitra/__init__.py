@@ -19,10 +19,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.update(config or {})
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(settings)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind MITRA_TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host
+    from their X-Forwarded-* headers; with none (the default) those headers are ignored, as
+    any client could send them."""
+    hops = int(app.config.get("MITRA_TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

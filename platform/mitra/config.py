@@ -69,6 +69,13 @@ def _base_url(env: str) -> str:
     return f"http://{host}:{os.environ.get('MITRA_PORT') or '5000'}"
 
 
+def _trusted_proxies() -> int:
+    value = os.environ.get("MITRA_TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(f"MITRA_TRUSTED_PROXIES must be a number of proxy hops (0 or more), not {value!r}")
+    return int(value)
+
+
 def from_environment() -> dict:
     """Build the Flask config mapping from the process environment."""
     env = os.environ.get("MITRA_ENV", "development")
@@ -100,6 +107,8 @@ def from_environment() -> dict:
         "MITRA_TRUSTED_HOSTS": [h.strip() for h in os.environ.get("MITRA_TRUSTED_HOSTS", "").split(",")
                                 if h.strip()],
         "MITRA_HEALTH_TOKEN": os.environ.get("MITRA_HEALTH_TOKEN") or None,
+        # Reverse proxies in front of Mitra whose X-Forwarded-For/Proto/Host are believed.
+        "MITRA_TRUSTED_PROXIES": _trusted_proxies(),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -13,9 +13,11 @@ import time_machine
 
 from events.types import utcnow
 from mitra import config as config_module
+from mitra import create_app
 from mitra.extensions import db
 from mitra.services import activities, collaborations
 from tests.api.factories import PASSWORD
+from tests.web.conftest import Visitor
 from tests.web.pages import PAGES
 
 NEW_PASSWORD = "kata sandi baru yang panjang"
@@ -128,10 +130,56 @@ def test_the_session_cookie_is_secure_outside_development(monkeypatch, tmp_path)
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
+def test_trusted_proxies_default_to_none_and_must_be_a_count(monkeypatch):
+    monkeypatch.delenv("MITRA_TRUSTED_PROXIES", raising=False)
+    assert config_module.from_environment()["MITRA_TRUSTED_PROXIES"] == 0
+    monkeypatch.setenv("MITRA_TRUSTED_PROXIES", "2")
+    assert config_module.from_environment()["MITRA_TRUSTED_PROXIES"] == 2
+    for wrong in ("-1", "yes"):
+        monkeypatch.setenv("MITRA_TRUSTED_PROXIES", wrong)
+        with pytest.raises(config_module.ConfigError, match="MITRA_TRUSTED_PROXIES"):
+            config_module.from_environment()
+
+
 def test_secure_flag_reaches_the_cookie(app_config, server_app, world):
     server_app.config["SESSION_COOKIE_SECURE"] = True
     visitor = world.visitor()
     assert "Secure" in _session_cookie(visitor.get("/login", base_url="https://localhost"))
+
+
+@pytest.fixture
+def proxied_app(app_config, app):
+    """The app as configured behind one reverse proxy (MITRA_TRUSTED_PROXIES=1)."""
+    served = create_app({**app_config, "MITRA_TRUSTED_PROXIES": 1})
+    yield served
+    with served.app_context():
+        db.engine.dispose()
+
+
+HTTPS_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5",
+               "X-Forwarded-Host": "mitra.example"}
+
+
+def test_behind_a_trusted_proxy_https_brings_hsts_and_secure_cookies(world, proxied_app):
+    over_https = Visitor(proxied_app).get("/login", headers=HTTPS_PROXY)
+    assert over_https.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Secure" in _session_cookie(over_https)
+    over_http = Visitor(proxied_app).get("/login", headers={**HTTPS_PROXY, "X-Forwarded-Proto": "http"})
+    assert "Strict-Transport-Security" not in over_http.headers
+    assert "Secure" not in _session_cookie(over_http)
+
+
+def test_forwarded_headers_from_no_trusted_proxy_are_ignored(world):
+    response = world.visitor().get("/login", headers=HTTPS_PROXY)
+    assert "Strict-Transport-Security" not in response.headers
+    assert "Secure" not in _session_cookie(response)
+
+
+def test_hsts_only_over_https(world):
+    assert "Strict-Transport-Security" not in world.visitor().get("/login").headers
+    response = world.visitor().get("/login", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Secure" in _session_cookie(response)
 
 
 @pytest.mark.parametrize("path", ["/login", "/account/reset", "/does-not-exist"])
@@ -203,7 +251,11 @@ def test_failed_logins_are_generic_then_limited(world):
     assert "Alamat surel atau kata sandi salah, atau akun tidak aktif." in unknown.text
     limited = visitor.login("mitra.bank@mitra.test", PASSWORD)
     assert limited.status_code == 429
+    assert 1 <= int(limited.headers["Retry-After"]) <= 15 * 60 + 1
     assert "Terlalu banyak percobaan masuk yang gagal" in limited.text
+    elsewhere = world.visitor()  # the owner, from another address, still signs in
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "203.0.113.20"
+    assert elsewhere.login("mitra.bank@mitra.test", PASSWORD).status_code == 302
 
 
 # -- password reset -----------------------------------------------------------------------------
@@ -277,3 +329,40 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(world):
                                     follow_redirects=True)
     assert "Jika ada akun dengan alamat ini" in response.text
     assert (len(list(folder.glob("*.eml"))) if folder.exists() else 0) == before
+
+
+def _flashes(html: str) -> list[str]:
+    return re.findall(r'<div class="flash[^"]*"[^>]*>(.*?)</div>', html, re.S)
+
+
+def test_a_reset_request_answers_the_same_for_an_existing_and_an_unknown_account(world):
+    answers = []
+    for email in ["mitra.bank@mitra.test", "tidak.ada@mitra.test"]:
+        visitor = world.visitor()
+        response = visitor.post("/account/reset", {"email": email})
+        page = visitor.get(response.headers["Location"])
+        answers.append((response.status_code, response.headers["Location"], response.data,
+                        sorted(response.headers.keys()), page.status_code, _flashes(page.text)))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 302 and "Jika ada akun dengan alamat ini" in answers[0][-1][0]
+
+
+def test_reset_requests_are_limited_per_address_whatever_they_ask_for(world):
+    folder = Path(world.app.config["INSTANCE_PATH"]) / "mail"
+    before = len(_mails(folder)) if folder.exists() else 0
+    visitor = world.visitor()
+    for n in range(10):
+        assert visitor.post("/account/reset", {"email": f"tidak.ada.{n}@mitra.test"}).status_code == 302
+    refused = [world.visitor().post("/account/reset", {"email": email})  # from the same address
+               for email in ("tidak.ada@mitra.test", "mitra.bank@mitra.test")]
+    assert [r.status_code for r in refused] == [429, 429]  # the same for both: it says nothing of either
+    assert _flashes(refused[0].text) == _flashes(refused[1].text)
+    assert "Terlalu banyak permintaan dari jaringan Anda" in _flashes(refused[0].text)[0]
+    assert 1 <= int(refused[1].headers["Retry-After"]) <= 3600 + 1
+    assert (len(_mails(folder)) if folder.exists() else 0) == before  # and no mail went out
+    elsewhere = world.visitor()
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "203.0.113.20"
+    assert elsewhere.post("/account/reset", {"email": "mitra.bank@mitra.test"}).status_code == 302
+    assert len(_mails(folder)) == before + 1
+    with time_machine.travel(utcnow() + timedelta(minutes=61)):
+        assert visitor.post("/account/reset", {"email": "tidak.ada@mitra.test"}).status_code == 302

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from mitra.extensions import db
-from mitra.models import ApiToken, IdempotentRequest, LoginAttempt
+from mitra.models import ApiToken, IdempotentRequest, ThrottleCounter
 from tests.api.factories import UserFactory
 from workers.jobs import prune
 
@@ -19,11 +19,16 @@ def _token(user, n: int, *, expires_at, revoked_at=None) -> ApiToken:
                     expires_at=expires_at, revoked_at=revoked_at)
 
 
+def _counter(address: str, *, last_at) -> ThrottleCounter:
+    return ThrottleCounter(scope="login_account_address", email="a@mitra.test", address=address,
+                           window_start=last_at - timedelta(minutes=3), hits=2, last_at=last_at)
+
+
 def test_prune_removes_stale_api_rows_and_keeps_live_ones(app):
     user = UserFactory()
     db.session.add_all([
-        LoginAttempt(email="a@mitra.test", address="10.0.0.1", at=NOW - timedelta(days=31)),
-        LoginAttempt(email="a@mitra.test", address="10.0.0.1", at=NOW - timedelta(minutes=5)),
+        _counter("10.0.0.1", last_at=NOW - timedelta(days=1, minutes=1)),  # guards nothing now
+        _counter("10.0.0.2", last_at=NOW - timedelta(minutes=5)),  # still counting
         IdempotentRequest(user_id=user.id, key="old", fingerprint="f", status_code=201,
                           created_at=NOW - timedelta(days=3)),
         IdempotentRequest(user_id=user.id, key="fresh", fingerprint="f", status_code=201,
@@ -37,10 +42,10 @@ def test_prune_removes_stale_api_rows_and_keeps_live_ones(app):
 
     pruned = prune(db.session, NOW)
 
-    assert {k: pruned[k] for k in ("login_attempts", "idempotent_requests", "api_tokens")} == {
-        "login_attempts": 1, "idempotent_requests": 1, "api_tokens": 2}
+    assert {k: pruned[k] for k in ("throttle_counters", "idempotent_requests", "api_tokens")} == {
+        "throttle_counters": 1, "idempotent_requests": 1, "api_tokens": 2}
     assert db.session.scalars(select(IdempotentRequest.key)).all() == ["fresh"]
     assert sorted(db.session.scalars(select(ApiToken.token_hash)).all()) == [f"{3:064x}", f"{4:064x}"]
-    assert db.session.scalars(select(LoginAttempt.at)).one() == NOW - timedelta(minutes=5)
+    assert db.session.scalars(select(ThrottleCounter.address)).one() == "10.0.0.2"
     db.session.rollback()  # SQLite: the reads above hold the write lock the relay's prune needs
     assert prune(db.session, NOW)["api_tokens"] == 0

@@ -49,7 +49,7 @@ def user() -> User:
 @blp.response(201, TokenSchema)
 @blp.doc(security=[], summary="Sign in: exchange an e-mail and password for a bearer token")
 def create_token(data):
-    """Failed sign-ins are limited per account and per address (429 with Retry-After)."""
+    """Failed sign-ins are limited per (account, address) and per address (429 with Retry-After)."""
     hours = current_app.config.get("API_TOKEN_HOURS", 12)
     token, expires_at = tokens.sign_in(
         data["email"], data["password"], request.remote_addr or "unknown", label=data.get("label"),

@@ -1,6 +1,6 @@
 """The domain model; importing this package registers every table on the shared MetaData."""
 
-from mitra.models.api import ApiToken, IdempotentRequest, LoginAttempt
+from mitra.models.api import ApiToken, IdempotentRequest, ThrottleCounter, ThrottleScope
 from mitra.models.audit import AuditEntry
 from mitra.models.collaboration import Activity, Agreement, Collaboration, Partnership
 from mitra.models.enums import (
@@ -51,7 +51,6 @@ __all__ = [
     "JobRun",
     "JobRunStatus",
     "Language",
-    "LoginAttempt",
     "Milestone",
     "Notification",
     "Partner",
@@ -65,5 +64,7 @@ __all__ = [
     "Role",
     "SERVICE_AREAS",
     "ServiceArea",
+    "ThrottleCounter",
+    "ThrottleScope",
     "User",
 ]

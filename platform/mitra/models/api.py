@@ -1,8 +1,9 @@
-"""What the API keeps about its clients: bearer tokens, login attempts, idempotent requests."""
+"""What the API keeps about its clients: bearer tokens, throttle counters, idempotent requests."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.types import BigIntPK, UTCDateTime, utcnow
 from mitra.extensions import db
+from mitra.models.enums import one_of
 from mitra.models.user import User
 
 API_TOKEN, WEB_SESSION = "api", "session"
@@ -36,20 +38,36 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginAttempt(db.Model):
-    """One password check, kept for the failed-login rate limits (per account, per address)."""
+class ThrottleScope(StrEnum):
+    """What a throttle counter counts (the key columns it uses)."""
 
-    __tablename__ = "login_attempts"
+    LOGIN_ACCOUNT_ADDRESS = "login_account_address"  # failed sign-ins: one account, one address
+    LOGIN_ADDRESS = "login_address"  # failed sign-ins from one address, to any account
+    LOGIN_ACCOUNT = "login_account"  # failed sign-ins to one account, from anywhere (the ceiling)
+    RESET_ADDRESS = "reset_address"  # password-reset requests from one address
+
+
+class ThrottleCounter(db.Model):
+    """How often a key was hit in its current window: one row per key, updated in place.
+
+    The window starts at the key's first hit and lasts the scope's window; the first hit after
+    it ends starts a new one on the same row. A refused attempt writes nothing, so a flood
+    cannot grow the table; `email` or `address` is '' when the scope does not key on it."""
+
+    __tablename__ = "throttle_counters"
     __table_args__ = (
-        Index("ix_login_attempts_email_at", "email", "at"),
-        Index("ix_login_attempts_address_at", "address", "at"),
+        UniqueConstraint("scope", "email", "address", name="uq_throttle_counters_key"),
+        one_of("scope", ThrottleScope),
+        CheckConstraint("hits > 0", name="hits_positive"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))  # as typed, lower-cased
-    address: Mapped[str] = mapped_column(String(64))
-    succeeded: Mapped[bool] = mapped_column(default=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    scope: Mapped[str] = mapped_column(String(24))
+    email: Mapped[str] = mapped_column(String(254), default="")  # as typed, lower-cased
+    address: Mapped[str] = mapped_column(String(64), default="")
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    hits: Mapped[int] = mapped_column(default=1)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class IdempotentRequest(db.Model):

@@ -1,4 +1,6 @@
-"""Security headers on every response: a CSP without inline scripts, no framing, no sniffing.
+"""Security headers on every response: a CSP without inline scripts, no framing, no sniffing;
+HSTS and `Secure` cookies on every request that came over https (behind a reverse proxy, as
+its X-Forwarded-Proto says when MITRA_TRUSTED_PROXIES trusts it).
 
 Pages load scripts, styles and images only from Mitra itself; nothing comes from the
 internet. Charts are inline SVG (markup, not script), which `img-src`/`default-src` allow.
@@ -7,6 +9,7 @@ internet. Charts are inline SVG (markup, not script), which `img-src`/`default-s
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join(
     (
@@ -45,5 +48,14 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+class SchemeAwareSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is `Secure` when the configuration says so (production), and on any
+    request that came over https: a cookie set over TLS never travels in clear text."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app)) or request.is_secure
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.session_interface = SchemeAwareSessionInterface()

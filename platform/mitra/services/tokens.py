@@ -5,8 +5,10 @@ see web/session.py). Each is checked as its own kind only: a web session's id se
 bearer token is unknown to the API.
 
 One generic refusal covers an unknown e-mail, a wrong password and an inactive account;
-failures are rate-limited per account and per client address; every sign-in and every
-failure is in the audit trail.
+failures are throttled per (account, client address) and per client address, and failures to
+one account from everywhere past its ceiling are mailed to its owner and the ministry admins
+(security/ratelimit.py). Every sign-in and every counted failure is in the audit trail; an
+attempt refused by a throttle writes nothing.
 """
 
 from __future__ import annotations
@@ -18,16 +20,18 @@ from sqlalchemy import Select, bindparam, func, select, update
 
 from events.types import utcnow
 from mitra.extensions import db
-from mitra.models import ApiToken, User
+from mitra.models import ApiToken, ThrottleScope, User
 from mitra.models.api import API_TOKEN, WEB_SESSION
 from mitra.security import ratelimit
 from mitra.security.auth import ANONYMOUS
 from mitra.security.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from mitra.security.tokens import new_token, token_hash
-from mitra.services import audit, scoping
+from mitra.services import audit, login_alerts, scoping
 from mitra.services.errors import NotFound, TooManyRequests, Unauthenticated
 
 Clock = Callable[[], datetime]
+# (the account, its failures, from how many addresses, over what window)
+CeilingAlert = Callable[[User, int, int, timedelta], None]
 
 DEFAULT_LIFETIME = timedelta(hours=12)
 WRONG_CREDENTIALS = "the e-mail address or the password is wrong, or the account is not active"
@@ -53,26 +57,27 @@ def sign_in(
     lifetime: timedelta = DEFAULT_LIFETIME,
     limits: ratelimit.LoginLimits = ratelimit.DEFAULT_LIMITS,
     clock: Clock = utcnow,
+    alert: CeilingAlert = login_alerts.ceiling_reached,
 ) -> tuple[str, datetime]:
     """Check the password and issue a credential of `kind`: (the token, when it expires)."""
     email = email.strip().lower()[:254]
     address = (address or "unknown")[:64]
     now = clock()
-    wait = ratelimit.retry_after(db.session, email, address, now, limits)
+    wait = ratelimit.login_wait(db.session, email, address, now, limits)
     if wait is not None:
-        _failed(email, address, None, "throttled", now, count=False)
+        db.session.rollback()  # nothing written: a flood of refused attempts costs no rows
         raise TooManyRequests(f"too many failed sign-ins; try again in {wait} seconds", wait)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     # Verify even for an unknown e-mail, so the answer takes as long either way.
     password_ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is None or not password_ok or not user.is_active:
         reason = "unknown_email" if user is None else "wrong_password" if not password_ok else "inactive"
-        _failed(email, address, user, reason, now, count=True)
+        _failed(email, address, user, reason, now, limits, alert)
         raise Unauthenticated(WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token, expires_at = issue(user, kind=kind, label=label, lifetime=lifetime, clock=clock)
-    ratelimit.record(db.session, email, address, True, now)
+    ratelimit.forgive(db.session, email, address)
     audit.record(
         db.session, actor=user.actor, action="auth.login", subject_type="user", subject_id=user.id,
         after={"via": "api_token" if kind == API_TOKEN else "web_session", "address": address,
@@ -161,12 +166,28 @@ def _revoke(row: ApiToken, now: datetime) -> None:
     )
 
 
-def _failed(email: str, address: str, user: User | None, reason: str, now: datetime, count: bool) -> None:
-    if count:
-        ratelimit.record(db.session, email, address, False, now)
+def _failed(email: str, address: str, user: User | None, reason: str, now: datetime,
+            limits: ratelimit.LoginLimits, alert: CeilingAlert) -> None:
+    failure = ratelimit.count_failure(db.session, email, address, now, account_exists=user is not None,
+                                      limits=limits)
     audit.record(
         db.session, actor=ANONYMOUS, action="auth.login_failed", subject_type="user",
         subject_id=user.id if user else None,
         after={"email": email, "address": address, "reason": reason},
     )
+    for scope in failure.throttled:  # once per window: the attempts refused from now on are not
+        audit.record(
+            db.session, actor=ANONYMOUS, action="auth.login_throttled", subject_type="user",
+            subject_id=user.id if user and scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS else None,
+            after={"email": email, "address": address, "scope": scope},
+        )
+    addresses = 0
+    if failure.ceiling_reached:
+        addresses = ratelimit.addresses_failing(db.session, email, now, limits)
+        audit.record(
+            db.session, actor=ANONYMOUS, action="auth.login_ceiling_reached", subject_type="user",
+            subject_id=user.id, after={"failures": limits.account_ceiling, "addresses": addresses},
+        )
     db.session.commit()
+    if failure.ceiling_reached:
+        alert(user, limits.account_ceiling, addresses, limits.ceiling_window)

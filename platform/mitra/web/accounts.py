@@ -31,7 +31,7 @@ def login():
     if viewer() is not None:
         return redirect(url_for("web.home.index"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             session.sign_in(form.email.data, form.password.data)
@@ -40,12 +40,12 @@ def login():
             status = 401
         except TooManyRequests as exc:
             flash(feedback.general_message(exc), "error")
-            status = 429
+            status, headers = 429, exc.headers
         else:
             return redirect(session.safe_next(request.args.get("next")) or url_for("web.home.index"))
     elif request.method == "POST":
         status = 400
-    return render_template("web/accounts/login.html", form=form), status
+    return render_template("web/accounts/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
@@ -87,7 +87,14 @@ def _send_reset_link(user, token: str) -> None:
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_reset(form.email.data, notify=_send_reset_link)
+        try:
+            accounts.request_reset(form.email.data, notify=_send_reset_link,
+                                   address=request.remote_addr or "unknown")
+        except TooManyRequests as exc:
+            minutes = max(1, round(exc.retry_after / 60))
+            flash(_("Too many requests from your network. Try again in %(minutes)d minutes.",
+                    minutes=minutes), "error")
+            return render_template("web/accounts/reset_request.html", form=form), 429, exc.headers
         flash(_("If an account uses this address, we have sent it a link to set a new password. "
                 "The link works once, for one hour."), "info")
         return redirect(url_for("web.accounts.login"))

@@ -4,7 +4,9 @@ Belongs in services/accounts.py beside `create_user`; kept here until that modul
 
 A reset link is signed (itsdangerous), expires after an hour and works once: it carries a
 fingerprint of the password hash, which the reset itself changes. An account gets at most
-RESET_MAILS_PER_HOUR reset e-mails an hour, so the form cannot flood someone's mailbox.
+RESET_MAILS_PER_HOUR reset e-mails an hour, so the form cannot flood someone's mailbox, and
+one client address may ask ratelimit.ResetLimits.per_address times an hour, whatever it asks
+for (a refusal that says nothing about any account).
 Changing or resetting a password ends every other session and revokes every API token of
 the account.
 """
@@ -25,10 +27,11 @@ from events.types import utcnow
 from mitra.extensions import db
 from mitra.models import ApiToken, AuditEntry, EmailPreference, Language, User
 from mitra.models.enums import INDONESIAN_ZONES
+from mitra.security import ratelimit
 from mitra.security.passwords import MIN_LENGTH, hash_password, verify_password
 from mitra.security.tokens import token_hash
 from mitra.services import audit, lifecycle
-from mitra.services.errors import InvalidInput
+from mitra.services.errors import InvalidInput, TooManyRequests
 
 RESET_SALT = "mitra.password-reset"
 RESET_MAX_AGE_SECONDS = 3600
@@ -74,15 +77,27 @@ def change_password(user: User, current: str, new: str, keep_token: str | None =
     db.session.commit()
 
 
-def request_reset(email: str, notify: Callable[[User, str], None]) -> None:
+def request_reset(
+    email: str, notify: Callable[[User, str], None], address: str = "unknown",
+    limits: ratelimit.ResetLimits = ratelimit.DEFAULT_RESET_LIMITS,
+) -> None:
     """If an active account has this e-mail, hand it a reset token through `notify`; say
-    nothing either way (no account enumeration)."""
+    nothing either way (no account enumeration). TooManyRequests when `address` asked too
+    often, decided before any account is looked at."""
     email = email.strip().lower()
+    address = (address or "unknown")[:64]
+    now = utcnow()
+    wait = ratelimit.reset_wait(db.session, address, now, limits)
+    if wait is not None:
+        db.session.rollback()  # nothing written: a flood of refused requests costs no rows
+        raise TooManyRequests(f"too many password-reset requests; try again in {wait} seconds", wait)
+    ratelimit.count_reset(db.session, address, now, limits)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.is_active:
+        db.session.commit()
         return
     if _resets_in_the_last_hour(user) >= RESET_MAILS_PER_HOUR:
-        db.session.rollback()
+        db.session.commit()
         log.warning("password reset for user %s not sent: %d already in the last hour",
                     user.id, RESET_MAILS_PER_HOUR)
         return  # the page says the same: nothing tells the requester
