@@ -6,7 +6,7 @@ of attempts cannot grow it. `login_attempts` goes: the audit trail keeps every s
 every counted failure.
 
 Revision ID: 0007_login_throttle
-Revises: 0005
+Revises: 0006_credential_kind
 Create Date: 2026-12-02 17:30:00
 
 """
