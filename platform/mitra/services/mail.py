@@ -32,6 +32,7 @@ from typing import Any, Protocol
 from flask import current_app, render_template
 
 from events.types import utcnow
+from mitra.text import flattened
 
 log = logging.getLogger("mitra.mail")
 
@@ -235,20 +236,25 @@ def compose(
 ) -> EmailMessage:
     """A message from MAIL_DEFAULT_SENDER: plain text, with HTML as its alternative.
 
+    Subjects and names carry what people typed (a title, a name). The forms and the API
+    refuse a line break in those, but a header is where one would do harm (a header of
+    the sender's choosing, or a message that cannot be built), so every header value is
+    made one line here too: each run of control characters becomes a space.
+
     A stable `message_id` (one per reminder) lets mail clients recognise a copy an operator
     chose to send again."""
     config = current_app.config
     sender = config.get("MAIL_DEFAULT_SENDER") or "Mitra <mitra@localhost>"
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message = EmailMessage(policy=MESSAGE_POLICY)
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
+    message["From"] = flattened(sender)
+    message["To"] = flattened(to)
+    message["Subject"] = flattened(subject)
     message["Date"] = format_datetime(when or utcnow())
     message["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
     for name, value in (headers or {}).items():
-        message[name] = value
+        message[name] = flattened(value)
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

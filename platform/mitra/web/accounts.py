@@ -20,6 +20,7 @@ from mitra.web.forms.accounts import (
     ResetForm,
     ResetRequestForm,
 )
+from mitra.web.redirects import safe_next
 from mitra.web.session import login_required, viewer
 
 bp = Blueprint("accounts", __name__)
@@ -42,7 +43,7 @@ def login():
             flash(feedback.general_message(exc), "error")
             status, headers = 429, exc.headers
         else:
-            return redirect(session.safe_next(request.args.get("next")) or url_for("web.home.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("web.home.index"))
     elif request.method == "POST":
         status = 400
     return render_template("web/accounts/login.html", form=form), status, headers

@@ -13,7 +13,7 @@ from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels, readmodels
 from mitra.web.forms import options
 from mitra.web.forms.registry import AgreementForm
-from mitra.web.paging import paginate
+from mitra.web.paging import paginate, search_words
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Table, maybe_export
 
@@ -25,7 +25,7 @@ bp = Blueprint("agreements", __name__)
 def index():
     user = viewer()
     today = readmodels.today_for(user)
-    q = (request.args.get("q") or "").strip()[:80] or None
+    q = search_words(80)
     show = request.args.get("show")
     criteria = {"q": q, "sort": "valid_until"}
     if show == "valid":

@@ -23,7 +23,7 @@ from mitra.web.forms.collaborations import (
     QuestionForm,
 )
 from mitra.web.labels import service_area_name
-from mitra.web.paging import paginate
+from mitra.web.paging import paginate, search_words
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Link, Table, maybe_export
 
@@ -97,7 +97,7 @@ def _status_filter() -> str | None:
 @login_required(*CENTRE_ROLES)
 def index():
     user = viewer()
-    status, q = _status_filter(), (request.args.get("q") or "").strip()[:200] or None
+    status, q = _status_filter(), search_words()
     page = paginate(collaborations.search(user, status=status, q=q, sort="-updated_at"))
     table = collaboration_table(page.items, hide=("centre",) if user.role == Role.CENTRE_MANAGER else ())
     if (download := maybe_export([table])) is not None:

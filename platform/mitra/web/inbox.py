@@ -9,7 +9,7 @@ from mitra.models import CollaborationStatus, Role
 from mitra.services import collaborations
 from mitra.web import labels, readmodels
 from mitra.web.collaborations import collaboration_table
-from mitra.web.paging import paginate
+from mitra.web.paging import paginate, search_words
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import maybe_export
 
@@ -26,7 +26,7 @@ def inbox():
     status = request.args.get("status") or None
     if status not in STATUSES:
         status = None
-    q = (request.args.get("q") or "").strip()[:200] or None
+    q = search_words()
     page = paginate(collaborations.search(user, status=status, q=q, sort="-updated_at"))
     table = collaboration_table(page.items, name="inbox", caption=_l("Proposals to your organisation"),
                                 hide=("partner",))

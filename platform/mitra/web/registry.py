@@ -14,7 +14,7 @@ from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels
 from mitra.web.forms import options
 from mitra.web.forms.registry import CentreForm, PartnerForm
-from mitra.web.paging import paginate
+from mitra.web.paging import paginate, search_words
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Table, maybe_export
 
@@ -30,7 +30,7 @@ def _choice(value: str | None, allowed) -> str | None:
 @login_required(*REGISTRARS)
 def partner_list():
     user = viewer()
-    q = (request.args.get("q") or "").strip()[:200] or None
+    q = search_words()
     kind = _choice(request.args.get("type"), labels.PARTNER_TYPE)
     scope = _choice(request.args.get("scope"), labels.PARTNER_SCOPE)
     page = paginate(partners.search(user, q=q, type=kind, scope=scope, sort="name"))
@@ -79,7 +79,7 @@ def partner_new():
 @login_required()
 def centre_list():
     user = viewer()
-    q = (request.args.get("q") or "").strip()[:200] or None
+    q = search_words()
     provinces = list(db.session.scalars(select(Province).order_by(Province.name)))
     province = _choice(request.args.get("province"), {p.code for p in provinces})
     page = paginate(centres.search(user, q=q, province=province, sort="code"))

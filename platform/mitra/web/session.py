@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, redirect, request, session, url_for
 
@@ -73,17 +72,6 @@ def current_session_token() -> str | None:
 def viewer() -> User | None:
     """The signed-in person of this web request."""
     return current_principal()
-
-
-def safe_next(target: str | None) -> str | None:
-    """A `next=` that stays on this site (a path, never another host)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    # Browsers read "/\\host" as "//host": a backslash is never part of a local path here.
-    return None if "\\" in target else target
 
 
 def login_required(*roles: Role) -> Callable:

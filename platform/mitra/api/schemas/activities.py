@@ -50,7 +50,7 @@ class ActivityPatchSchema(Schema):
 class ActivityReportSchema(Schema):
     participants = count(required=True)
     umkm_reached = count(required=True)
-    notes = optional_text(10_000, allow_none=True)
+    notes = optional_text(10_000, multiline=True, allow_none=True)
 
 
 ActivityListArgs = list_args(

@@ -9,7 +9,8 @@ from mitra.api.schemas.common import Text
 
 class TokenRequestSchema(Schema):
     email = Text(required=True, validate=validate.Length(1, 254))
-    password = Text(required=True, strip=False, validate=validate.Length(1, 1024), load_only=True)
+    password = Text(required=True, strip=False, verbatim=True, validate=validate.Length(1, 1024),
+                    load_only=True)
     label = Text(validate=validate.Length(max=100),
                  metadata={"description": "your name for this token, shown in `GET /auth/tokens`"})
 

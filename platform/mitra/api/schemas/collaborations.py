@@ -52,7 +52,7 @@ class CollaborationCreateSchema(Schema):
     partner_id = body_id(required=True)
     title = required_text(200)
     service_area = service_area(required=True)
-    description = optional_text(10_000)
+    description = optional_text(10_000, multiline=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     respond_by = fields.Date(allow_none=True, metadata={
@@ -67,7 +67,7 @@ class CollaborationCreateSchema(Schema):
 class CollaborationPatchSchema(Schema):
     title = Text(validate=validate.Length(1, 200))
     service_area = service_area()
-    description = optional_text(10_000)
+    description = optional_text(10_000, multiline=True)
     starts_on = fields.Date()
     ends_on = fields.Date()
     respond_by = fields.Date(allow_none=True)

@@ -1,13 +1,15 @@
 """Fields and schemas every resource shares.
 
-Strings refuse NUL and lone surrogates (no database stores them); integers in a body must
-be JSON integers (not strings, floats or booleans) and fit a 32-bit column.
+Strings refuse NUL and lone surrogates (no database stores them) and follow `mitra.text`:
+one line unless `multiline` (then line ends become LF); integers in a body must be JSON
+integers (not strings, floats or booleans) and fit a 32-bit column.
 """
 
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from mitra import text as typed
 from mitra.models import SERVICE_AREAS
 from mitra.services.scoping import MAX_ID
 
@@ -16,20 +18,30 @@ SERVICE_AREA_CODES = [code for code, _id, _en in SERVICE_AREAS]
 
 
 class Text(fields.String):
-    """A string that any database can store; surrounding whitespace is dropped."""
+    """A string that any database can store; surrounding whitespace is dropped.
 
-    def __init__(self, *, strip: bool = True, **kwargs):
+    One line (`mitra.text.single_line`) by default; `multiline` for paragraphs
+    (`mitra.text.paragraphs`); `verbatim` (a password) checks only what storage needs."""
+
+    def __init__(self, *, strip: bool = True, multiline: bool = False, verbatim: bool = False, **kwargs):
         self.strip = strip
+        self.multiline = multiline
+        self.verbatim = verbatim
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
+        if "\x00" in text and self.verbatim:
             raise ValidationError("must not contain NUL characters")
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise ValidationError("must be valid Unicode text (it holds a lone surrogate)") from None
+        if not self.verbatim:
+            try:
+                text = typed.paragraphs(text) if self.multiline else typed.single_line(text)
+            except typed.Refused as exc:
+                raise ValidationError(str(exc)) from None
         return text.strip() if self.strip else text
 
 
@@ -66,15 +78,16 @@ class EmptySchema(Schema):
 
 
 class ReasonSchema(Schema):
-    reason = required_text(2000, metadata={"description": "Why; kept in the audit trail"})
+    reason = required_text(2000, multiline=True, metadata={"description": "Why; kept in the audit trail"})
 
 
 class QuestionSchema(Schema):
-    question = required_text(2000, metadata={"description": "What the partner needs to know"})
+    question = required_text(2000, multiline=True, metadata={"description": "What the partner needs to know"})
 
 
 class AnswerSchema(Schema):
-    answer = required_text(2000, metadata={"description": "The centre's answer to the question"})
+    answer = required_text(2000, multiline=True,
+                           metadata={"description": "The centre's answer to the question"})
 
 
 class AuditEntrySchema(Schema):

@@ -1,12 +1,17 @@
 """The pages' forms (Flask-WTF: every form carries its CSRF token), with messages in the
-viewer's language."""
+viewer's language. Text fields are `LineField`, `EmailLineField` or `ParagraphsField`:
+the rules of `mitra.text`, which the API's schemas follow too."""
 
 from __future__ import annotations
 
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import EmailInput
+
+from mitra import text
 
 # WTForms' own messages have no Indonesian catalogue; these are the ones our fields can
 # raise, named here so that extraction puts them in ours.
@@ -26,6 +31,43 @@ WTFORMS_MESSAGES = (
     _l("The CSRF token has expired."),
     _l("The CSRF tokens do not match."),
 )
+
+
+ONE_LINE = _l("Write this on one line, without tabs or other control characters.")
+NO_CONTROLS = _l("This text holds control characters that cannot be stored; remove them.")
+
+
+class LineField(StringField):
+    """One line of text: refused, beside the field, if it holds a control character."""
+
+    # After the validators, whatever they did: Optional() clears the errors of a value that
+    # is only whitespace, and a lone TAB or LF is exactly that.
+    def post_validate(self, form, validation_stopped):
+        if self.data and not self.errors:
+            try:
+                text.single_line(self.data)
+            except text.Refused:
+                raise ValidationError(ONE_LINE) from None
+
+
+class EmailLineField(LineField):
+    widget = EmailInput()
+
+
+class ParagraphsField(TextAreaField):
+    """Paragraphs: line ends become LF; other control characters (NUL...) are refused."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = text.normalise_line_ends(self.data)
+
+    def post_validate(self, form, validation_stopped):
+        if self.data and not self.errors:
+            try:
+                text.paragraphs(self.data)
+            except text.Refused:
+                raise ValidationError(NO_CONTROLS) from None
 
 
 def options(pairs) -> list[SelectChoice]:

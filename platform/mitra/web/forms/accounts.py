@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import PasswordField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from mitra.web import labels
-from mitra.web.forms import Form, options
+from mitra.web.forms import EmailLineField, Form, LineField, options
 
 REQUIRED = _l("This field is required.")
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the shape only: whether it exists, only a sent mail tells
 
 
 class LoginForm(Form):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED)],
-                       render_kw={"autocomplete": "username", "autofocus": True})
+    email = EmailLineField(_l("E-mail address"), validators=[DataRequired(REQUIRED)],
+                           render_kw={"autocomplete": "username", "autofocus": True})
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)],
                              render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Sign in"))
@@ -35,7 +35,7 @@ class PasswordChangeForm(Form):
 
 
 class ResetRequestForm(Form):
-    email = EmailField(_l("E-mail address"), validators=[
+    email = EmailLineField(_l("E-mail address"), validators=[
         DataRequired(REQUIRED), Regexp(EMAIL, message=_l("Enter an e-mail address such as nama@contoh.id."))],
         render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send me a link"))
@@ -53,7 +53,7 @@ class ResetForm(Form):
 
 
 class ProfileForm(Form):
-    name = StringField(_l("Name"), validators=[
+    name = LineField(_l("Name"), validators=[
         DataRequired(REQUIRED), Length(max=120, message=_l("At most 120 characters."))])
     language = SelectField(_l("Language"), choices=options(labels.LANGUAGE.items()))
     zone = SelectField(_l("Time zone"), choices=options(labels.ZONE.items()))

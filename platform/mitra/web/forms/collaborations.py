@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from mitra.web import labels
-from mitra.web.forms import Form, options
+from mitra.web.forms import Form, LineField, ParagraphsField, options
 
 REQUIRED = _l("This field is required.")
 DATE = _l("Enter a date.")
@@ -22,10 +22,10 @@ def _text(max_length: int):
 class CollaborationForm(Form):
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[DataRequired(_l("Choose a partner."))],
                              invalid_choice_message=_l("Choose a partner from the list."))
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), _text(200)])
+    title = LineField(_l("Title"), validators=[DataRequired(REQUIRED), _text(200)])
     service_area = SelectField(_l("Service area"), validators=[DataRequired(REQUIRED)],
                                invalid_choice_message=_l("Choose a service area from the list."))
-    description = TextAreaField(_l("Description"), validators=[Optional(), _text(10_000)])
+    description = ParagraphsField(_l("Description"), validators=[Optional(), _text(10_000)])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(DATE)], invalid_value_message=DATE)
     ends_on = DateField(_l("Ends on"), validators=[InputRequired(DATE)], invalid_value_message=DATE)
     respond_by = DateField(_l("Answer wanted by"), validators=[Optional()], invalid_value_message=DATE,
@@ -50,25 +50,25 @@ class ActionForm(Form):
 
 
 class DeclineForm(Form):
-    reason = TextAreaField(_l("Why do you decline?"), validators=[
+    reason = ParagraphsField(_l("Why do you decline?"), validators=[
         DataRequired(_l("Please give a reason.")), _text(2000)])
     submit = SubmitField(_l("Decline"))
 
 
 class QuestionForm(Form):
-    question = TextAreaField(_l("What would you like to know?"), validators=[
+    question = ParagraphsField(_l("What would you like to know?"), validators=[
         DataRequired(_l("Please write your question.")), _text(2000)])
     submit = SubmitField(_l("Ask the centre"))
 
 
 class AnswerForm(Form):
-    answer = TextAreaField(_l("Your answer to the partner"), validators=[
+    answer = ParagraphsField(_l("Your answer to the partner"), validators=[
         DataRequired(_l("Please answer the partner's question.")), _text(2000)])
     submit = SubmitField(_l("Answer and propose again"))
 
 
 class CancelForm(Form):
-    reason = TextAreaField(_l("Why is it cancelled?"), validators=[
+    reason = ParagraphsField(_l("Why is it cancelled?"), validators=[
         DataRequired(_l("Please give a reason.")), _text(2000)])
     submit = SubmitField(_l("Cancel the collaboration"))
 
@@ -76,9 +76,9 @@ class CancelForm(Form):
 class ActivityForm(Form):
     type = SelectField(_l("Kind of activity"), choices=options(labels.ACTIVITY_TYPE.items()),
                        invalid_choice_message=_l("Choose a kind from the list."))
-    title = StringField(_l("Title"), validators=[Optional(), _text(200)])
+    title = LineField(_l("Title"), validators=[Optional(), _text(200)])
     date = DateField(_l("Date"), validators=[InputRequired(DATE)], invalid_value_message=DATE)
-    location = StringField(_l("Place"), validators=[Optional(), _text(200)])
+    location = LineField(_l("Place"), validators=[Optional(), _text(200)])
     submit = SubmitField(_l("Plan the activity"))
 
 
@@ -91,5 +91,5 @@ class ReportForm(Form):
         InputRequired(WHOLE_NUMBER), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
     umkm_reached = IntegerField(_l("UMKM reached"), invalid_value_message=WHOLE_NUMBER, validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), _text(10_000)])
+    notes = ParagraphsField(_l("Notes"), validators=[Optional(), _text(10_000)])
     submit = SubmitField(_l("Report the outcome"))
