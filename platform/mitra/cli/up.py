@@ -32,13 +32,13 @@ class Child:
 
 def web_process(host: str, port: int, reload: bool = False) -> Child:
     """gunicorn, as production serves Mitra; with `reload`, Flask's development server
-    restarting on every code change. GUNICORN_CMD_ARGS adds or overrides gunicorn options."""
+    restarting on every code change. No control socket: its default path is one per user,
+    which a second Mitra on the machine would take over."""
     if reload:
         return Child("web", [sys.executable, "-m", "mitra.cli", "run", "--host", host,
                              "--port", str(port), "--reload", "--no-debugger", "--with-threads"])
     return Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-                         "--workers", "2", "--threads", "4", "--graceful-timeout", "10",
-                         "mitra:create_app()"])
+                         "--no-control-socket", "--graceful-timeout", "10", "mitra:create_app()"])
 
 
 def platform_processes(host: str, port: int, reload: bool = False) -> list[Child]:
@@ -170,4 +170,6 @@ def up_command(host: str, port: int, no_seed: bool, reload: bool) -> None:
     print_banner(url)
     env = dict(os.environ, MITRA_INSTANCE_PATH=current_app.config["INSTANCE_PATH"])
     env.setdefault("MITRA_BASE_URL", url)
+    # One machine, one worker process; GUNICORN_CMD_ARGS replaces this (e.g. "--workers 4").
+    env.setdefault("GUNICORN_CMD_ARGS", "--workers 1 --threads 8")
     sys.exit(Supervisor(platform_processes(host, port, reload), env).run())
