@@ -31,13 +31,11 @@ class Child:
 
 
 def web_process(host: str, port: int, reload: bool = False) -> Child:
-    """gunicorn, as production serves Mitra; with `reload`, Flask's development server
-    restarting on every code change. No control socket: its default path is one per user,
-    which a second Mitra on the machine would take over."""
-    if reload:
-        return Child("web", [sys.executable, "-m", "mitra.cli", "run", "--host", host,
-                             "--port", str(port), "--reload", "--no-debugger", "--with-threads"])
-    return Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+    """gunicorn, as production serves Mitra; with `reload`, restarting its workers on every
+    code change (gunicorn's reloader, unlike Werkzeug's, stops with its master on SIGTERM).
+    No control socket: its default path is one per user, which a second Mitra would take."""
+    options = ["--reload"] if reload else []
+    return Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", *options,
                          "--no-control-socket", "--graceful-timeout", "10", "mitra:create_app()"])
 
 
@@ -149,8 +147,7 @@ class Supervisor:
 @click.option("--port", type=int, default=lambda: int(os.environ.get("MITRA_PORT", "5000")),
               show_default="5000 or $MITRA_PORT", help="Port of the web server.")
 @click.option("--no-seed", is_flag=True, help="Never load demo data, even into an empty database.")
-@click.option("--reload", is_flag=True,
-              help="Serve with Flask's development server, restarting it when the code changes.")
+@click.option("--reload", is_flag=True, help="Restart the web workers whenever the code changes.")
 @with_appcontext
 def up_command(host: str, port: int, no_seed: bool, reload: bool) -> None:
     """Migrate, seed an empty database, and run every Mitra process until Ctrl-C.
