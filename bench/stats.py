@@ -106,7 +106,8 @@ def build(session, collaborations: int, activities: int) -> None:
         "INSERT INTO partnerships (centre_id, partner_id, status, created_at, updated_at)"
         " SELECT c.id, p.id, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
         " FROM centres c CROSS JOIN partners p"
-        " WHERE NOT EXISTS (SELECT 1 FROM partnerships x WHERE x.centre_id = c.id AND x.partner_id = p.id)"))
+        " WHERE NOT EXISTS (SELECT 1 FROM partnerships x"
+        " WHERE x.centre_id = c.id AND x.partner_id = p.id)"))
     first = (session.scalar(text("SELECT MAX(id) FROM collaborations")) or 0) + 1
     status = case("(i - 1) % 20", STATUSES)
     area = case("i % 7", AREAS)

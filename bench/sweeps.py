@@ -117,7 +117,8 @@ def build_registry(session) -> None:
     # Partnership id p + 1 is centre p // PARTNERS + 1 with partner p % PARTNERS + 1.
     session.execute(text(
         "INSERT INTO partnerships (id, centre_id, partner_id, status, created_at, updated_at)"
-        " SELECT (c.id - 1) * :partners + p.id, c.id, p.id, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
+        " SELECT (c.id - 1) * :partners + p.id, c.id, p.id, 'active',"
+        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
         " FROM centres c CROSS JOIN partners p"), {"partners": PARTNERS})
     session.commit()
 

@@ -87,7 +87,7 @@ class Publisher:
         if self._channel is not None:
             try:
                 self._channel.close()
-            except Exception:  # noqa: BLE001 - closing a broken channel may fail again
+            except Exception:  # noqa: BLE001 - closing a broken channel may fail again  # nosec B110  # nothing to recover
                 pass
         self._channel = None
 

@@ -67,7 +67,7 @@ class Relay:
         if self.connection is not None:
             try:
                 self.connection.release()
-            except Exception:  # noqa: BLE001 - the connection is already broken
+            except Exception:  # noqa: BLE001 - the connection is already broken  # nosec B110  # nothing to recover
                 pass
         self.publisher = self.connection = None
 

@@ -38,7 +38,7 @@ from events.types import utcnow
 from mitra.extensions import db
 from mitra.models import JobRun
 from workers import jobs as job_list
-from workers.jobs import BY_ID, JOBS, UTC_ZONE, Job
+from workers.jobs import BY_ID, JOBS, UTC_ZONE, WIB, Job
 
 log = logging.getLogger("mitra.scheduler")
 
@@ -122,6 +122,8 @@ def scheduler_command() -> None:
     """Run the scheduled jobs until SIGTERM or Ctrl-C. Run ONE scheduler process: a second
     one does nothing twice (every run claims its (job, slot) first), but is of no use."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # APScheduler logs every job added and every run at INFO; job_lines and JobRun say it once.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = current_app._get_current_object()
     scheduler = build(app)
     if os.environ.get(TEST_CLOCK):
@@ -167,10 +169,10 @@ def job_lines(app: Flask, scheduler_now: datetime, last_runs: dict | None = None
     width = max(len(job.id) for job in JOBS)
     for job in JOBS:
         upcoming = job.trigger(app.config).get_next_fire_time(None, scheduler_now)
-        line = f"{job.id:<{width}}  {job.schedule:<42}  next {_iso(upcoming)}"
+        line = f"{job.id:<{width}}  {job.schedule:<42}  next {_wib(upcoming)}"
         if last_runs is not None:
             run = last_runs.get(job.id)
-            line += f"  last {run.status} {_iso(run.slot)} by {run.claimed_by}" if run else "  last never"
+            line += f"  last {run.status} {_wib(run.slot)} by {run.claimed_by}" if run else "  last never"
         lines.append(line)
     return lines
 
@@ -178,7 +180,7 @@ def job_lines(app: Flask, scheduler_now: datetime, last_runs: dict | None = None
 @jobs_group.command("list")
 @with_appcontext
 def list_command() -> None:
-    """One job a line: its id, its schedule, its next run (UTC) and its last claimed run."""
+    """One job a line: its id, its schedule, its next run and its last claimed run (WIB)."""
     latest = select(JobRun.job, func.max(JobRun.slot).label("slot")).group_by(JobRun.job).subquery()
     runs = db.session.scalars(
         select(JobRun).join(latest, (JobRun.job == latest.c.job) & (JobRun.slot == latest.c.slot))
@@ -212,6 +214,11 @@ def run_command(name: str, at: str | None) -> None:
         click.echo(outcome.summary.rstrip())
     if outcome.status == "failed":
         raise SystemExit(1)
+
+
+def _wib(moment: datetime | None) -> str:
+    """The schedules are written in WIB: so is every time listed beside them."""
+    return "-" if moment is None else f"{moment.astimezone(WIB):%Y-%m-%d %H:%M:%S} WIB"
 
 
 def _iso(moment: datetime | None) -> str:

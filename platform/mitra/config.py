@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Signed sessions and reset links are only as strong as the key: 32 bytes, as token_hex(16) gives.
+MIN_SECRET_KEY_BYTES = 32
 
 
 class ConfigError(RuntimeError):
@@ -27,6 +29,11 @@ def instance_path() -> Path:
 
 def _secret_key(env: str, folder: Path) -> str:
     key = os.environ.get("SECRET_KEY")
+    if key and env == "production" and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes when MITRA_ENV=production "
+            f"(it is {len(key.encode())}); e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
     if key:
         return key
     if env == "production":

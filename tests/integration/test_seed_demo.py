@@ -83,3 +83,20 @@ def test_reference_data_alone(app):
     # The demo builds on reference data loaded before it.
     seed_demo(db.session)
     assert db.session.scalar(select(func.count()).select_from(Province)) == 38
+
+
+def test_seed_demo_alone_leaves_the_ministry_dashboard_right(app, client):
+    from mitra.cli.seed import seed_demo_command
+    from mitra.services import tokens
+
+    result = app.test_cli_runner().invoke(seed_demo_command)
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(select(User).where(User.email == "admin@mitra.test"))
+    bearer = tokens.issue(admin)[0]
+    db.session.commit()
+
+    response = client.get("/api/v1/stats/summary?year=2023", headers={"Authorization": f"Bearer {bearer}"})
+    assert response.status_code == 200, response.get_json()
+    figures = response.get_json()
+    assert (figures["activities_held"], figures["partners_with_collaboration"],
+            figures["centres_with_collaboration"]) == (49, 73, 32)

@@ -126,7 +126,7 @@ def test_jobs_run_runs_one_now_or_as_a_given_slot(app):
     unknown = runner.invoke(jobs_group, ["run", "reminder-sweep"])
     assert unknown.exit_code == 2
     listed = runner.invoke(jobs_group, ["list"]).output
-    assert "last done 2031-03-10T01:00:00Z" in listed
+    assert "last done 2031-03-10 08:00:00 WIB" in listed
 
 
 def test_every_command_has_help(app):

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from mitra.extensions import db
 from mitra.services.demo_data import DEMO_LOGINS, seed_demo
+from mitra.services.statistics import recompute_statistics
+
+
+def refuse_demo_data_in_production(what: str) -> None:
+    """Demo logins share one published password: a production database must never hold them."""
+    if current_app.config["MITRA_ENV"] == "production":
+        raise click.ClickException(
+            f"{what} loads demo accounts with a published password and is refused when "
+            "MITRA_ENV=production. Create the first ministry admin with\n"
+            "  mitra users create --email E --role ministry_admin --password-stdin\n"
+            "(README: Running in production)."
+        )
 
 
 def _progress(table: str, rows: int, new: int) -> None:
@@ -18,12 +31,17 @@ def _progress(table: str, rows: int, new: int) -> None:
 def seed_demo_command() -> None:
     """Load demo data: 38 provinces, the 7 service areas, 70 PLUT-KUMKM centres, 73 partners,
     the 2023 "New PLUT" collaborations (49 activities held with 73 partners at 32 centres),
-    some current proposals, and demo logins.
+    some current proposals, and demo logins; then compile the statistics the dashboards read.
 
     Safe to run again: existing rows are kept and nothing is duplicated. Run `mitra db
-    upgrade` first.
+    upgrade` first. Refused when MITRA_ENV=production.
     """
+    refuse_demo_data_in_production("mitra seed-demo")
     seed_demo(db.session, progress=_progress)
+    # The dashboards read compiled statistics; demo data arrives without events.
+    recompute_statistics(db.session)
+    db.session.commit()
+    click.echo("statistics compiled")
     click.echo("demo logins:")
     for role, email, password in DEMO_LOGINS:
         click.echo(f"  {role:<15} {email:<28} {password}")

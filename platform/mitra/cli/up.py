@@ -1,15 +1,16 @@
 """`mitra up`: the whole platform on one machine, as `make run` starts it.
 
 Migrates, loads the demo data into an empty database, then supervises one process per
-role (web, relay, workers, scheduler): a child that dies is restarted with backoff, and
-one Ctrl-C (or SIGTERM) stops them all.
+role (web under gunicorn, relay, workers, scheduler): a child that dies is restarted with
+backoff, and one Ctrl-C (or SIGTERM) stops them all. It is the one-machine demo: it refuses
+to run when MITRA_ENV=production (README "Running in production" says what runs there).
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  # the supervisor starts Mitra's own processes
 import sys
 import time
 from dataclasses import dataclass, field
@@ -29,12 +30,20 @@ class Child:
     started_at: float = field(default=0.0)
 
 
-def platform_processes(host: str, port: int) -> list[Child]:
-    """The processes of the embedded platform, each a `mitra` subcommand."""
+def web_process(host: str, port: int, reload: bool = False) -> Child:
+    """gunicorn, as production serves Mitra; with `reload`, restarting its workers on every
+    code change (gunicorn's reloader, unlike Werkzeug's, stops with its master on SIGTERM).
+    No control socket: its default path is one per user, which a second Mitra would take."""
+    options = ["--reload"] if reload else []
+    return Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", *options,
+                         "--no-control-socket", "--graceful-timeout", "10", "mitra:create_app()"])
+
+
+def platform_processes(host: str, port: int, reload: bool = False) -> list[Child]:
+    """The processes of the embedded platform: gunicorn, then `mitra` subcommands."""
     mitra = [sys.executable, "-m", "mitra.cli"]
     return [
-        Child("web", [*mitra, "run", "--host", host, "--port", str(port), "--no-reload",
-                      "--no-debugger", "--with-threads"]),
+        web_process(host, port, reload),
         Child("relay", [*mitra, "relay"]),
         Child("worker", [*mitra, "worker"]),
         Child("scheduler", [*mitra, "scheduler"]),
@@ -88,7 +97,7 @@ class Supervisor:
         self.stopping = False
 
     def _start(self, child: Child) -> None:
-        child.process = subprocess.Popen(child.argv, env=self.env)
+        child.process = subprocess.Popen(child.argv, env=self.env)  # nosec B603  # fixed argv, no shell
         child.started_at = time.monotonic()
         click.echo(f"[up] started {child.name} (pid {child.process.pid})")
 
@@ -138,13 +147,26 @@ class Supervisor:
 @click.option("--port", type=int, default=lambda: int(os.environ.get("MITRA_PORT", "5000")),
               show_default="5000 or $MITRA_PORT", help="Port of the web server.")
 @click.option("--no-seed", is_flag=True, help="Never load demo data, even into an empty database.")
+@click.option("--reload", is_flag=True, help="Restart the web workers whenever the code changes.")
 @with_appcontext
-def up_command(host: str, port: int, no_seed: bool) -> None:
-    """Migrate, seed an empty database, and run every Mitra process until Ctrl-C."""
+def up_command(host: str, port: int, no_seed: bool, reload: bool) -> None:
+    """Migrate, seed an empty database, and run every Mitra process until Ctrl-C.
+
+    Not for production (refused when MITRA_ENV=production): there, run `gunicorn
+    wsgi:app`, `mitra relay`, `mitra worker` and `mitra scheduler` each on its own."""
+    if current_app.config["MITRA_ENV"] == "production":
+        raise click.ClickException(
+            "mitra up is the one-machine demo (it loads demo accounts) and is refused when "
+            "MITRA_ENV=production.\nIn production run `mitra db upgrade`, then `gunicorn wsgi:app`, "
+            "`mitra relay`, `mitra worker` and `mitra scheduler` as separate services; "
+            "create logins with `mitra users create ... --password-stdin` (README: Running in production)."
+        )
     if prepare_database(seed=not no_seed):
         click.echo("[up] empty database: demo data loaded")
     url = f"http://{host}:{port}"
     print_banner(url)
     env = dict(os.environ, MITRA_INSTANCE_PATH=current_app.config["INSTANCE_PATH"])
     env.setdefault("MITRA_BASE_URL", url)
-    sys.exit(Supervisor(platform_processes(host, port), env).run())
+    # One machine, one worker process; GUNICORN_CMD_ARGS replaces this (e.g. "--workers 4").
+    env.setdefault("GUNICORN_CMD_ARGS", "--workers 1 --threads 8")
+    sys.exit(Supervisor(platform_processes(host, port, reload), env).run())

@@ -38,7 +38,7 @@ from mitra.security.passwords import hash_password
 from mitra.services import demo_catalogue as cat
 
 SEED = 2023
-DEMO_PASSWORD = "mitra-demo-2023"
+DEMO_PASSWORD = "mitra-demo-2023"  # nosec B105  # published demo password; refused in production
 HELD_ACTIVITIES_2023 = 49
 CANCELLED_ACTIVITIES_2023 = 4
 
@@ -170,7 +170,7 @@ class _Seeder:
 
     # -- demo data: get-or-create, an existing row is left as it is
     def centres(self) -> None:
-        rng = random.Random(SEED + 1)
+        rng = random.Random(SEED + 1)  # nosec B311  # reproducible demo data, not a secret
         existing = {c.code: c for c in self.session.scalars(select(Centre))}
         for code, name, row in _catalogue_centres():
             drawn_year, drawn_funding = (
@@ -311,7 +311,7 @@ def _description(spec: _Collab) -> str:
 
 def _plan_2023() -> tuple[list[_Collab], list[_Activity]]:
     """The completed 2023 collaborations (every partner, the 32 centres) and their activities."""
-    rng = random.Random(SEED + 2)
+    rng = random.Random(SEED + 2)  # nosec B311  # reproducible demo data, not a secret
     regencies = {code: row["regency_name"] for code, _name, row in _catalogue_centres()}
     kinds = dict(cat.NATIONAL_PARTNERS) | {n: k for _c, n, k in cat.LOCAL_PARTNERS}
     pairs = [(code, name) for code, name, _kind in cat.LOCAL_PARTNERS]

@@ -118,7 +118,7 @@ def insert_or_skip(session: Session | str, model: type):
 # -- claiming ----------------------------------------------------------------------------------
 
 # The window's values in a claim statement: built once, run with these as parameters.
-WINDOW_PARAMS = {"due_on": Date(), "due_at": UTCDateTime(), "token": None, "now": UTCDateTime()}
+WINDOW_PARAMS = dict(due_on=Date(), due_at=UTCDateTime(), token=None, now=UTCDateTime())
 
 
 def claim_statement(dialect: str, due: list[tuple[str, Select]]):

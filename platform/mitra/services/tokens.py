@@ -35,7 +35,7 @@ CeilingAlert = Callable[[User, int, int, timedelta], None]
 
 DEFAULT_LIFETIME = timedelta(hours=12)
 WRONG_CREDENTIALS = "the e-mail address or the password is wrong, or the account is not active"
-INVALID_TOKEN = "the bearer token is missing, unknown, expired or revoked; request a new one"
+INVALID_TOKEN = "the bearer token is missing, unknown, expired or revoked; request a new one"  # nosec B105  # an error message
 # Writing last_used_at on every request would make every GET a write; once a minute is plenty.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 # Built once: every API request runs it, and a reused statement keeps its cache key.

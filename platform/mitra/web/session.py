@@ -25,7 +25,7 @@ from mitra.security.auth import current_principal, login_manager
 from mitra.services import tokens
 from mitra.services.errors import Unauthenticated
 
-SESSION_TOKEN = "sid"
+SESSION_TOKEN = "sid"  # nosec B105  # the session key's name
 DEFAULT_SESSION_HOURS = 12
 
 
