@@ -25,7 +25,7 @@ from mitra.web.forms.collaborations import (
 from mitra.web.labels import service_area_name
 from mitra.web.paging import paginate
 from mitra.web.session import login_required, viewer
-from mitra.web.tables import Column, Link, Table, maybe_export
+from mitra.web.tables import Column, Link, Moment, Table, maybe_export
 
 bp = Blueprint("collaborations", __name__)
 CENTRE_ROLES = (Role.CENTRE_MANAGER, Role.MINISTRY_ADMIN)
@@ -75,7 +75,7 @@ def collaboration_table(items, name: str = "collaborations", caption=None, hide:
                 "partner": c.partner.name,
                 "service_area": service_area_name(c.service_area),
                 "status": c.status,
-                "proposed_at": c.proposed_at,
+                "proposed_at": Moment(c.proposed_at, c.centre.zone),
                 "respond_by": c.respond_by,
                 "starts_on": c.starts_on,
                 "target_umkm": c.target_umkm,
