@@ -98,10 +98,11 @@ def upcoming_table(items) -> Table:
             Column("location", _l("Place")),
             Column("collaboration", _l("Collaboration"), "link"),
             Column("centre", _l("Centre")),
+            Column("status", _l("Status"), "badge", labels.ACTIVITY_STATUS),
         ],
         rows=[
             {
-                "date": a.date, "type": a.type, "title": a.title, "location": a.location,
+                "date": a.date, "type": a.type, "title": a.title, "location": a.location, "status": a.status,
                 "collaboration": Link(a.collaboration.title,
                                       url_for("web.collaborations.detail", ident=a.collaboration_id)),
                 "centre": a.collaboration.centre.name,
