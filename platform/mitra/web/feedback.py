@@ -110,9 +110,3 @@ def refill(key: str, form_class: type[FlaskForm], **kwargs: Any) -> FlaskForm | 
         if (field := form._fields.get(name)) is not None:
             field.errors = messages
     return form
-
-
-def kept_key() -> str | None:
-    """Which form the session keeps for this page, if any."""
-    kept = session.get(KEPT)
-    return kept.get("key") if kept else None
