@@ -1,18 +1,22 @@
 """Language and place: Bahasa Indonesia by default, English by choice; Indonesia's three zones.
 
 The locale is, in order: `?lang=` on the request, the signed-in user's profile, the choice an
-anonymous visitor made earlier (kept in the session), else Indonesian. The time zone is the
-user's profile zone, else WIB. Times are shown in that zone and labelled WIB, WITA or WIT;
-numbers follow the locale (Indonesian: 1.234,5).
+anonymous visitor made earlier (kept in the session), else Indonesian. A moment of a
+collaboration (proposed, answered, a timeline entry, a notification about it) is shown in its
+centre's zone, named: "12 Mar 2024 08:00 WITA" on pages and in e-mails (`moment_text`, the
+Jinja filter `moment`), "2024-03-12T08:00:00+08:00" in exports (`moment_iso`); whoever
+reads it, from whichever zone, reads the same words. Without a centre it falls back to the
+user's profile zone, else WIB. Numbers follow the locale (Indonesian: 1.234,5).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask, has_request_context, request, session, url_for
-from flask_babel import Babel, format_date, format_decimal, format_time, get_locale, get_timezone
+from flask_babel import Babel, format_date, format_decimal, get_locale, get_timezone
 
 from mitra.security.auth import current_principal
 
@@ -82,16 +86,35 @@ def viewer_zone() -> ZoneInfo:
     return ZoneInfo(str(get_timezone()))
 
 
-def local_moment(moment: datetime | None) -> datetime | None:
-    """`moment` (UTC) in the viewer's zone."""
-    return moment.astimezone(viewer_zone()) if moment is not None else None
-
-
-def format_moment(moment: datetime | None) -> str:
-    """"27 Nov 2026 15.05 WITA": the viewer's date and time, labelled with the zone."""
+def local_moment(moment: datetime | None, zone: str | None = None) -> datetime | None:
+    """`moment` in `zone` (an IANA name; the viewer's zone when None). A naive value is UTC,
+    as the database keeps it, never the server's own clock."""
     if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone) if zone in ZONE_LABELS else viewer_zone())
+
+
+def moment_text(moment: datetime | None, zone: str | None = None, locale: str | None = None) -> str:
+    """"12 Mar 2024 08:00 WITA": `moment` in `zone` (the centre's), named. The one way a page
+    or an e-mail writes a date and time; `locale` for e-mails written outside a request."""
+    local = local_moment(moment, zone)
+    if local is None:
         return ""
-    return f"{format_date(moment, 'medium')} {format_time(moment, 'short')} {zone_label()}"
+    day = babel_format_date(local.date(), "medium", locale=locale or language())
+    return f"{day} {local:%H:%M} {zone_label(str(local.tzinfo))}"
+
+
+def moment_iso(moment: datetime | None, zone: str | None = None) -> str:
+    """"2024-03-12T08:00:00+08:00": `moment` in `zone`, for exports (ISO 8601 with the offset)."""
+    local = local_moment(moment, zone)
+    return local.isoformat(timespec="seconds") if local is not None else ""
+
+
+def format_moment(moment: datetime | None, zone: str | None = None) -> str:
+    """The Jinja filter: `{{ c.proposed_at | moment(c.centre.zone) }}`."""
+    return moment_text(moment, zone)
 
 
 def format_day(day: date | datetime | None, style: str = "medium") -> str:

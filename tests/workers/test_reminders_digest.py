@@ -3,12 +3,14 @@ everything due, while in-app notifications stay immediate."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from mitra.extensions import db
+from mitra.i18n import ZONE_LABELS
 from mitra.models import Notification, Reminder
 from mitra.services import notifications, reminders
 from tests.workers import reminders_support as support
@@ -49,11 +51,16 @@ def test_one_digest_at_eight_local_holds_everything_due(app, mail_to_smtp, clock
     assert text.count("https://mitra.example/") == len(owed) + 1 == html.count('href="https://mitra.example/')
     assert f"Usulan kerja sama baru: {proposal.title}" in text  # yesterday's event
     assert f'3 hari lagi: jawab usulan "{proposal.title}"' in text  # today's reminder
+    assert "ringkasan harian pukul 08.00 WIB" in text and "pukul 08.00 WIB" in html
 
     # Everyone else still got their own e-mails, one each.
     others = [m for m in received if m.to != bank.email]
     assert sorted((m.to, m.kind, m.subject_ref) for m in others) == sorted(
         key for key in world.expected if key[0] != bank.email)
+    # Each footer names whose 08:00 the digest would come at: the reader's (WIB, WITA, WIT).
+    for m in others:
+        label = ZONE_LABELS[world.expected[(m.to, m.kind, m.subject_ref)]]
+        assert re.search(rf"08[.:]00 {label}\b", m.part("plain")), (m.to, label)
 
     # In the app, each item is there on its own, from its own moment.
     in_app = db.session.scalar(select(func.count()).where(Notification.user_id == bank.id))

@@ -26,6 +26,7 @@ from mitra.models import (
     Activity,
     ActivityStatus,
     Agreement,
+    Centre,
     Collaboration,
     CollaborationStatus,
     Notification,
@@ -111,6 +112,7 @@ class Rendered:
     title: str
     body: str
     link: str
+    zone: str | None = None  # the subject's centre's zone: its moments are told in it
 
 
 # -- who hears of what -------------------------------------------------------------------------
@@ -129,6 +131,15 @@ def centre_managers(session: Session, centre_id: int) -> list[User]:
         .where(User.centre_id == centre_id, User.role == Role.CENTRE_MANAGER, User.is_active.is_(True))
         .order_by(User.id)
     ))
+
+
+def centre_of(subject: Collaboration | Activity | Agreement) -> Centre:
+    """The centre whose clock a notification's subject keeps."""
+    if isinstance(subject, Activity):
+        return subject.collaboration.centre
+    if isinstance(subject, Agreement):
+        return subject.partnership.centre
+    return subject.centre
 
 
 def zone_of(user: User) -> ZoneInfo:
@@ -249,7 +260,7 @@ class Renderer:
         title = str(getattr(self.texts, f"{kind.macro}_title")(facts)).strip()
         body = " ".join(str(getattr(self.texts, f"{kind.macro}_body")(facts)).split())
         return Rendered(kind.name, item.subject_type, item.subject_id, title, body,
-                        self.base_url + LINKS[kind.page](subject))
+                        self.base_url + LINKS[kind.page](subject), centre_of(subject).zone)
 
     def _load(self, subject_type: str, ids: Iterable[int]) -> dict[int, Any]:
         ids = sorted(set(ids))

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, joinedload
 from events import catalogue
 from events.outbox import emit
 from events.types import UTCDateTime
+from mitra.i18n import zone_label
 from mitra.models import (
     Centre,
     EmailPreference,
@@ -299,7 +300,8 @@ def compose(session: Session, reminder: Reminder, now: datetime) -> EmailMessage
         return None
     language = notifications.language_of(user)
     renderer = notifications.Renderer(session, language)
-    context: dict[str, Any] = {"name": user.name}
+    # The digest hour is the reader's own clock: say whose (WIB, WITA, WIT).
+    context: dict[str, Any] = {"name": user.name, "zone": zone_label(notifications.zone_of(user).key)}
     if reminder.kind == DIGEST:
         items = session.scalars(
             select(Reminder).where(Reminder.digest_id == reminder.id).order_by(Reminder.due_at, Reminder.id)

@@ -11,7 +11,7 @@ from mitra.models import Role
 from mitra.services import activities, collaborations
 from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels, readmodels
-from mitra.web.collaborations import CENTRE_ROLES, render_detail
+from mitra.web.collaborations import CENTRE_ROLES, refused_key
 from mitra.web.forms.collaborations import ActivityForm, ConfirmForm, ReportForm
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Link, Table, maybe_export
@@ -25,8 +25,9 @@ def plan(ident: int):
     user = viewer()
     collaboration = collaborations.get(user, ident)
     form = ActivityForm()
+    back = url_for("web.collaborations.detail", ident=collaboration.id) + "#plan-heading"
     if not form.validate_on_submit():
-        return render_detail(collaboration, activity_form=form, status=422)
+        return feedback.refused(refused_key(ident, "activity"), form, back)
     data = {"type": form.type.data, "title": form.title.data or "", "date": form.date.data,
             "location": form.location.data or ""}
     try:
@@ -34,8 +35,7 @@ def plan(ident: int):
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        feedback.attach(form, exc)
-        return render_detail(collaborations.get(user, ident), activity_form=form, status=exc.status)
+        return feedback.refused(refused_key(ident, "activity"), form, back, exc)
     flash(_("The activity has been planned."), "info")
     return redirect(url_for("web.collaborations.detail", ident=ident) + "#activities")
 
@@ -45,26 +45,23 @@ def plan(ident: int):
 def report(ident: int):
     user = viewer()
     activity = activities.get(user, ident)
+    key, back = f"report-{ident}", url_for("web.activities.report", ident=ident)
+    if request.method == "GET":
+        form = feedback.refill(key, ReportForm) or ReportForm()
+        return render_template("web/activities/report.html", form=form, activity=activity)
     form = ReportForm()
-    status = 200
-    if form.validate_on_submit():
-        data = {"participants": form.participants.data, "umkm_reached": form.umkm_reached.data,
-                "notes": form.notes.data or None}
-        try:
-            activities.report(user, ident, data)
-        except ServiceError as exc:
-            if exc.status == 404:
-                raise
-            feedback.attach(form, exc)
-            status = exc.status
-            activity = activities.get(user, ident)
-        else:
-            flash(_("The outcome has been reported."), "info")
-            return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id)
-                            + "#activities")
-    elif request.method == "POST":
-        status = 422
-    return render_template("web/activities/report.html", form=form, activity=activity), status
+    if not form.validate_on_submit():
+        return feedback.refused(key, form, back)
+    data = {"participants": form.participants.data, "umkm_reached": form.umkm_reached.data,
+            "notes": form.notes.data or None}
+    try:
+        activities.report(user, ident, data)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        return feedback.refused(key, form, back, exc)
+    flash(_("The outcome has been reported."), "info")
+    return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id) + "#activities")
 
 
 @bp.route("/activities/<int:ident>/confirm", methods=["GET", "POST"])
@@ -73,24 +70,21 @@ def confirm(ident: int):
     user = viewer()
     activity = activities.get(user, ident)
     form = ConfirmForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            activities.confirm(user, ident)
-        except ServiceError as exc:
-            if exc.status == 404:
-                raise
-            flash(_("This activity cannot be confirmed now: it was confirmed already, or it is no "
-                    "longer planned."), "error")
-            status = exc.status
-            activity = activities.get(user, ident)
-        else:
-            flash(_("The activity has been confirmed."), "info")
-            return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id)
-                            + "#activities")
-    elif request.method == "POST":
-        status = 400
-    return render_template("web/activities/confirm.html", form=form, activity=activity), status
+    if request.method == "GET":
+        return render_template("web/activities/confirm.html", form=form, activity=activity)
+    back = url_for("web.activities.confirm", ident=ident)
+    if not form.validate_on_submit():
+        return feedback.refused(f"confirm-{ident}", form, back)
+    try:
+        activities.confirm(user, ident)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(_("This activity cannot be confirmed now: it was confirmed already, or it is no "
+                "longer planned."), "error")
+        return redirect(back, 303)
+    flash(_("The activity has been confirmed."), "info")
+    return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id) + "#activities")
 
 
 def upcoming_table(items) -> Table:
@@ -104,10 +98,11 @@ def upcoming_table(items) -> Table:
             Column("location", _l("Place")),
             Column("collaboration", _l("Collaboration"), "link"),
             Column("centre", _l("Centre")),
+            Column("status", _l("Status"), "badge", labels.ACTIVITY_STATUS),
         ],
         rows=[
             {
-                "date": a.date, "type": a.type, "title": a.title, "location": a.location,
+                "date": a.date, "type": a.type, "title": a.title, "location": a.location, "status": a.status,
                 "collaboration": Link(a.collaboration.title,
                                       url_for("web.collaborations.detail", ident=a.collaboration_id)),
                 "centre": a.collaboration.centre.name,

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from mitra.models import Role
 from mitra.web import labels, readmodels
 from mitra.web.session import login_required, viewer
-from mitra.web.tables import Column, Link, Table, maybe_export
+from mitra.web.tables import Column, Link, Moment, Table, maybe_export
 
 bp = Blueprint("centre", __name__)
 
@@ -60,7 +60,7 @@ def dashboard_tables(data: readmodels.CentreDashboard) -> list[Table]:
             [{"title": Link(w.collaboration.title,
                             url_for("web.collaborations.detail", ident=w.collaboration.id)),
               "partner": w.collaboration.partner.name, "status": w.collaboration.status,
-              "proposed_at": w.collaboration.proposed_at, "days": w.days,
+              "proposed_at": Moment(w.collaboration.proposed_at, w.collaboration.centre.zone), "days": w.days,
               "respond_by": w.collaboration.respond_by} for w in data.waiting],
             empty=_l("No proposal is waiting for an answer."),
         ),

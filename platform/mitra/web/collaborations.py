@@ -25,7 +25,7 @@ from mitra.web.forms.collaborations import (
 from mitra.web.labels import service_area_name
 from mitra.web.paging import paginate, search_words
 from mitra.web.session import login_required, viewer
-from mitra.web.tables import Column, Link, Table, maybe_export
+from mitra.web.tables import Column, Link, Moment, Table, maybe_export
 
 bp = Blueprint("collaborations", __name__)
 CENTRE_ROLES = (Role.CENTRE_MANAGER, Role.MINISTRY_ADMIN)
@@ -75,7 +75,7 @@ def collaboration_table(items, name: str = "collaborations", caption=None, hide:
                 "partner": c.partner.name,
                 "service_area": service_area_name(c.service_area),
                 "status": c.status,
-                "proposed_at": c.proposed_at,
+                "proposed_at": Moment(c.proposed_at, c.centre.zone),
                 "respond_by": c.respond_by,
                 "starts_on": c.starts_on,
                 "target_umkm": c.target_umkm,
@@ -183,14 +183,18 @@ def edit(ident: int):
                            action=url_for("web.collaborations.edit", ident=ident)), status
 
 
-def _action_forms(collaboration, failed: tuple[str, object] | None = None) -> dict:
+def refused_key(ident: int, what: str) -> str:
+    """Names a refused form of the collaboration page (`what`: a verb, or "activity")."""
+    return f"collaboration-{ident}-{what}"
+
+
+def _action_forms(collaboration) -> dict:
     forms = {}
     for verb in lifecycle.available(collaboration, viewer()):
         if verb in VERB_PATHS:
             form_class = ACTIONS[VERB_PATHS[verb]][1]
-            forms[verb] = form_class(prefix=verb, formdata=None)
-    if failed is not None:
-        forms[failed[0]] = failed[1]
+            forms[verb] = (feedback.refill(refused_key(collaboration.id, verb), form_class, prefix=verb)
+                           or form_class(prefix=verb, formdata=None))
     return forms
 
 
@@ -240,25 +244,27 @@ def activity_table(items, collaboration) -> Table:
     )
 
 
-def render_detail(collaboration, *, failed=None, activity_form=None, status: int = 200):
+def render_detail(collaboration):
     user = viewer()
     items = list(db.session.scalars(activities.search_in(user, collaboration.id)))
     table = activity_table(items, collaboration)
     if (download := maybe_export([table])) is not None:
         return download
     plannable = user.role in CENTRE_ROLES and collaboration.status in activities.PLANNABLE_UNDER
-    if plannable and activity_form is None:
-        activity_form = ActivityForm(formdata=None)
+    activity_form = None
+    if plannable:
+        activity_form = (feedback.refill(refused_key(collaboration.id, "activity"), ActivityForm)
+                         or ActivityForm(formdata=None))
     return render_template(
         "web/collaborations/detail.html",
         collaboration=collaboration,
-        forms=_action_forms(collaboration, failed),
+        forms=_action_forms(collaboration),
         verb_paths=VERB_PATHS,
         activities=table,
-        activity_form=activity_form if plannable else None,
+        activity_form=activity_form,
         timeline=readmodels.timeline(user, collaboration),
         editable=user.role in CENTRE_ROLES and collaboration.status in lifecycle.EDITABLE_STATES,
-    ), status
+    )
 
 
 @bp.get("/collaborations/<int:ident>")
@@ -276,8 +282,10 @@ def act(ident: int, path: str):
     collaboration = collaborations.get(user, ident)
     verb, form_class, field = ACTIONS[path]
     form = form_class(prefix=verb)
+    # A refusal goes back to the page (Post/Redirect/Get), to the form that was refused.
+    back = url_for("web.collaborations.detail", ident=collaboration.id) + "#actions-heading"
     if not form.validate_on_submit():
-        return render_detail(collaboration, failed=(verb, form), status=422)
+        return feedback.refused(refused_key(ident, verb), form, back)
     text = getattr(form, field).data if field else None
     try:
         collaborations.act(user, ident, verb, text)
@@ -285,8 +293,6 @@ def act(ident: int, path: str):
         if exc.status == 404:
             raise
         db.session.rollback()
-        feedback.attach(form, exc)
-        collaboration = collaborations.get(user, ident)
-        return render_detail(collaboration, failed=(verb, form), status=exc.status)
+        return feedback.refused(refused_key(ident, verb), form, back, exc)
     flash(DONE[verb], "info")
     return redirect(url_for("web.collaborations.detail", ident=ident))

@@ -3,6 +3,8 @@
 A page builds each table once (columns with translated headers, rows of plain values);
 the template renders it, and `?export=<table>&format=csv|xlsx` on the same URL answers it as
 a file instead: what is on screen is what is downloaded, headers in the viewer's language.
+A moment is a `Moment` (the time and its centre's zone): on screen "12 Mar 2024 08:00 WITA",
+in both files ISO 8601 with the offset, "2024-03-12T08:00:00+08:00".
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from flask import Response, request, url_for
 from markupsafe import Markup, escape
 from openpyxl import Workbook
 
-from mitra.i18n import format_day, format_moment, format_number, local_moment, zone_label
+from mitra.i18n import format_day, format_number, moment_iso, moment_text
 from mitra.web.labels import label
 
 FORMATS = ("csv", "xlsx")
@@ -32,6 +34,18 @@ class Link:
 
     def __str__(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A cell's date and time, and the zone it is told in (the row's centre's)."""
+
+    at: datetime | None
+    zone: str | None = None
+
+
+def _moment(value: Any) -> Moment:
+    return value if isinstance(value, Moment) else Moment(value)
 
 
 @dataclass
@@ -68,20 +82,22 @@ def _text(column: Column, value: Any) -> str:
     if column.kind == "day":
         return value.isoformat()
     if column.kind == "moment":
-        local = local_moment(value)
-        return f"{local:%Y-%m-%d %H:%M} {zone_label()}"
+        moment = _moment(value)
+        return moment_iso(moment.at, moment.zone)
     return str(value)
 
 
 def render_cell(column: Column, value: Any) -> Markup:
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, Moment) and value.at is None):
         return Markup("")
     if column.kind == "number":
         return escape(format_number(value))
     if column.kind == "day":
         return escape(format_day(value))
     if column.kind == "moment":
-        return escape(format_moment(value))
+        moment = _moment(value)
+        return Markup('<time datetime="{}">{}</time>').format(moment_iso(moment.at, moment.zone),
+                                                               moment_text(moment.at, moment.zone))
     if column.kind == "link" and isinstance(value, Link):
         return Markup('<a href="{}">{}</a>').format(value.url, value.text)
     if column.kind == "badge":
@@ -109,8 +125,8 @@ def _xlsx_value(column: Column, value: Any) -> Any:
         return None
     if column.kind == "number":
         return value
-    if column.kind == "moment":
-        return local_moment(value).replace(tzinfo=None)  # Excel has no zones: the viewer's wall clock
+    if column.kind == "moment":  # Excel's dates have no zone: the ISO text keeps its offset
+        return _text(column, value) or None
     if column.kind == "day" and isinstance(value, date):
         return value
     return _inert(_text(column, value))
