@@ -26,7 +26,7 @@ def production(app, tmp_path):
 
     def run(*args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "mitra.cli", *args], cwd=REPO_ROOT,
-                              env={**env, **extra}, input=stdin, capture_output=True, text=True, timeout=60)
+                              env={**env, **extra}, input=stdin, capture_output=True, text=True, timeout=180)
 
     return run
 
