@@ -19,7 +19,9 @@ from mitra.web.forms.collaborations import (
     AnswerForm,
     CancelForm,
     CollaborationForm,
+    CompleteForm,
     DeclineForm,
+    ExtendForm,
     QuestionForm,
 )
 from mitra.web.labels import service_area_name
@@ -38,7 +40,7 @@ ACTIONS = {
     "request-info": ("request_info", QuestionForm, "question"),
     "revise": ("revise", AnswerForm, "answer"),
     "cancel": ("cancel", CancelForm, "reason"),
-    "complete": ("complete", ActionForm, None),
+    "complete": ("complete", CompleteForm, "summary"),
 }
 VERB_PATHS = {verb: path for path, (verb, _form, _field) in ACTIONS.items()}
 DONE = {
@@ -49,6 +51,7 @@ DONE = {
     "revise": _l("Your answer has been sent and the proposal is open again."),
     "cancel": _l("The collaboration has been cancelled."),
     "complete": _l("The collaboration is completed."),
+    "extend": _l("The collaboration has been extended. The partner has been told."),
 }
 
 
@@ -223,6 +226,7 @@ def activity_table(items, collaboration) -> Table:
             Column("umkm_reached", _l("UMKM reached"), "number"),
             Column("report", _l("Outcome"), "link"),
             Column("confirmation", _l("Partner confirmation"), "link"),
+            Column("change", _l("Change"), "link"),
         ],
         rows=[
             {
@@ -233,6 +237,8 @@ def activity_table(items, collaboration) -> Table:
                 "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
                 if may_report and a.status == "planned" and a.date <= today else None,
                 "confirmation": _confirmation(a, may_confirm),
+                "change": Link(str(_l("Move or cancel")), url_for("web.activities.change", ident=a.id))
+                if may_report and a.status == "planned" else None,
             }
             for a in items
         ],
@@ -240,7 +246,8 @@ def activity_table(items, collaboration) -> Table:
     )
 
 
-def render_detail(collaboration, *, failed=None, activity_form=None, status: int = 200):
+def render_detail(collaboration, *, failed=None, activity_form=None, extend_form=None,
+                  status: int = 200):
     user = viewer()
     items = list(db.session.scalars(activities.search_in(user, collaboration.id)))
     table = activity_table(items, collaboration)
@@ -249,6 +256,7 @@ def render_detail(collaboration, *, failed=None, activity_form=None, status: int
     plannable = user.role in CENTRE_ROLES and collaboration.status in activities.PLANNABLE_UNDER
     if plannable and activity_form is None:
         activity_form = ActivityForm(formdata=None)
+    extendable = user.role in CENTRE_ROLES and collaboration.status == CollaborationStatus.ACTIVE
     return render_template(
         "web/collaborations/detail.html",
         collaboration=collaboration,
@@ -256,6 +264,7 @@ def render_detail(collaboration, *, failed=None, activity_form=None, status: int
         verb_paths=VERB_PATHS,
         activities=table,
         activity_form=activity_form if plannable else None,
+        extend_form=(extend_form or ExtendForm(prefix="extend", formdata=None)) if extendable else None,
         timeline=readmodels.timeline(user, collaboration),
         editable=user.role in CENTRE_ROLES and collaboration.status in lifecycle.EDITABLE_STATES,
     ), status
@@ -280,7 +289,10 @@ def act(ident: int, path: str):
         return render_detail(collaboration, failed=(verb, form), status=422)
     text = getattr(form, field).data if field else None
     try:
-        collaborations.act(user, ident, verb, text)
+        if verb == "complete":
+            collaborations.complete(user, ident, text, form.outcomes())
+        else:
+            collaborations.act(user, ident, verb, text)
     except ServiceError as exc:
         if exc.status == 404:
             raise
@@ -289,4 +301,24 @@ def act(ident: int, path: str):
         collaboration = collaborations.get(user, ident)
         return render_detail(collaboration, failed=(verb, form), status=exc.status)
     flash(DONE[verb], "info")
+    return redirect(url_for("web.collaborations.detail", ident=ident))
+
+
+@bp.post("/collaborations/<int:ident>/extend")
+@login_required(*CENTRE_ROLES)
+def extend(ident: int):
+    user = viewer()
+    collaboration = collaborations.get(user, ident)
+    form = ExtendForm(prefix="extend")
+    if not form.validate_on_submit():
+        return render_detail(collaboration, extend_form=form, status=422)
+    try:
+        collaborations.extend(user, ident, form.ends_on.data)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        db.session.rollback()
+        feedback.attach(form, exc)
+        return render_detail(collaborations.get(user, ident), extend_form=form, status=exc.status)
+    flash(DONE["extend"], "info")
     return redirect(url_for("web.collaborations.detail", ident=ident))
