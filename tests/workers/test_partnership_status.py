@@ -153,7 +153,7 @@ def test_the_sweep_makes_it_dormant_at_the_threshold_and_only_once(people, clock
     collaborations.act(SCHEDULE, collaboration.id, "activate")
     clock.shift(timedelta(days=30))
     activities.report(people["manager"], activity.id, {"participants": 20, "umkm_reached": 15})
-    collaborations.act(people["manager"], collaboration.id, "complete")  # on 2025-04-04 in Biak
+    collaborations.act(people["manager"], collaboration.id, "complete", "Tuntas")  # on 2025-04-04 in Biak
     handle_new_events(seen)
     partnership = db.session.get(Partnership, collaboration.partnership_id)
     assert partnership.status == "active" and len(status_events()) == 1

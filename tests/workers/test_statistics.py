@@ -195,7 +195,7 @@ def test_any_delivery_order_and_redeliveries_give_the_recomputed_figures(people)
         activity = activities.plan(manager, collaboration.id, {"type": "exhibition",
                                                                "date": date(2024, 2, 1)})
         activities.report(manager, activity.id, {"participants": 10 + n, "umkm_reached": n}, clock=clock)
-    collaborations.act(manager, collaboration.id, "complete", clock=clock)
+    collaborations.act(manager, collaboration.id, "complete", "Tuntas", clock=clock)
     events = statistics_events()
     shuffled = events * 2  # every event delivered twice...
     random.Random(5).shuffle(shuffled)  # ...in any order
