@@ -24,6 +24,15 @@ At 08:00 WIB of that day it times, best of --repeat:
 then the growth check: the due rows cut to a tenth (same total) and the total cut to a
 tenth (same due rows), each sweep timed again. Targets: sweep / baseline <= 3; the sweep's
 time follows the due rows, not the total. It prints the query plan of the due query.
+
+`--job lifecycle` times the `lifecycle` job (workers/lifecycle.py) the same way: --due-percent
+of the collaborations are accepted ones whose starts_on is the job's day (due to start), 20%
+more are accepted and start later, the rest are declined, expired or completed. Baseline: the
+SELECT of the due rows (every column the activation's events carry), fetched; job: one run
+(activation of every due row with its audit rows and events, the end reminders' and the
+automatic close's queries, which find nothing here) + its commits, the due rows reset to
+accepted between repeats (untimed); again: the next run, nothing left to start.
+Target: job / baseline <= 5; the job's time follows the due rows, not the total.
 """
 
 from __future__ import annotations
@@ -51,11 +60,12 @@ os.environ.setdefault("MITRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="mitra-benc
 from sqlalchemy import create_engine, delete, func, make_url, select, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
+from events.store import outbox  # noqa: E402
 from mitra import create_app  # noqa: E402
 from mitra.extensions import db  # noqa: E402
-from mitra.models import Collaboration, Notification, Reminder  # noqa: E402
+from mitra.models import AuditEntry, Collaboration, Notification, Reminder  # noqa: E402
 from mitra.services.demo_data import load_reference_data  # noqa: E402
-from workers import sweeps  # noqa: E402
+from workers import lifecycle, sweeps  # noqa: E402
 
 DAY = date(2031, 3, 10)
 NOW = datetime(2031, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 WIB on DAY
@@ -150,6 +160,124 @@ def add_collaborations(session, first: int, last: int, due_every: int | None) ->
         FROM s"""), {"first": first, "last": last, "day": DAY.isoformat(), "starts": "2031-04-01",
                      "ends": "2031-06-30", "proposed": "2031-01-05 03:00:00"})
     session.commit()
+
+
+def add_lifecycle_collaborations(session, first: int, last: int, due_every: int | None) -> None:
+    """Collaborations first..last for the lifecycle job; i % due_every = 0 start on DAY."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        series = "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last)"
+        days = "date(:day, ({}) || ' days')"
+    else:
+        series = "WITH s AS (SELECT i FROM generate_series(CAST(:first AS bigint), :last) AS i)"
+        days = "(CAST(:day AS date) + CAST({} AS int))"
+    due = f"i % {due_every} = 0" if due_every else "false"
+    session.execute(text(f"""
+        {series}
+        INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area, description,
+            starts_on, ends_on, respond_by, target_umkm, status, proposed_at, version, created_at, updated_at)
+        SELECT (i % {PAIRS}) / {PARTNERS} + 1, (i % {PAIRS}) % {PARTNERS} + 1, (i % {PAIRS}) + 1,
+            'Bench ' || i, 'pemasaran', '',
+            CASE WHEN {due} THEN :day WHEN i % 5 = 1 THEN {days.format("1 + i % 300")}
+                 ELSE {days.format("-(i % 1000) - 200")} END,
+            CASE WHEN {due} OR i % 5 = 1 THEN {days.format("400")} ELSE {days.format("-(i % 100) - 100")} END,
+            NULL, 10,
+            CASE WHEN {due} OR i % 5 = 1 THEN 'accepted'
+                 WHEN i % 3 = 0 THEN 'declined' WHEN i % 3 = 1 THEN 'completed' ELSE 'expired' END,
+            :proposed, 1, :proposed, :proposed
+        FROM s"""), {"first": first, "last": last, "day": DAY.isoformat(), "proposed": "2030-01-05 03:00:00"})
+    session.commit()
+
+
+def lifecycle_due_query():
+    c = Collaboration
+    return select(c.id, c.centre_id, c.partner_id, c.partnership_id, c.title, c.service_area, c.starts_on,
+                  c.ends_on, c.respond_by, c.target_umkm).where(c.status == "accepted", c.starts_on <= DAY)
+
+
+def lifecycle_reset(session) -> None:
+    session.execute(text(
+        "UPDATE collaborations SET status = 'accepted', version = 1 WHERE status = 'active'"))
+    session.execute(delete(outbox))
+    session.execute(delete(AuditEntry))
+    session.commit()
+
+
+def measure_lifecycle(session, repeat: int) -> dict:
+    def base() -> int:
+        rows = session.execute(lifecycle_due_query()).all()
+        session.rollback()
+        return len(rows)
+
+    def job() -> int:
+        return lifecycle.run_lifecycle(session, NOW, auto_complete_days=30).get("activated", 0)
+
+    lifecycle_reset(session)
+    baseline_s, due = best(base, repeat)
+    job_s, activated = best(job, repeat, before=lambda: lifecycle_reset(session))
+    again_s, _ = best(job, repeat)
+    events = session.scalar(select(func.count()).select_from(outbox))
+    session.rollback()
+    return {"due_rows": due, "baseline_s": baseline_s, "job_s": job_s, "activated": activated,
+            "repeat_job_s": again_s, "events": events}
+
+
+def main_lifecycle(args, due_every: int) -> None:
+    total = args.collaborations
+    with scratch_database(args.pg_database) as (url, label):
+        os.environ["DATABASE_URL"] = url
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MITRA_ENV": "test"})
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+            session = db.session
+            build_registry(session)
+            progress(f"{label}: {total // 10:,} collaborations, 1 in {due_every} due to start")
+            add_lifecycle_collaborations(session, 1, total // 10, due_every)
+            analyze(session)
+            small = measure_lifecycle(session, args.repeat)
+            progress(f"{total:,} collaborations: adding {total - total // 10:,}, none of them due")
+            add_lifecycle_collaborations(session, total // 10 + 1, total, None)
+            analyze(session)
+            big_few = measure_lifecycle(session, args.repeat)
+            progress("making the due rows 10x as many")
+            session.execute(text(
+                f"UPDATE collaborations SET status = 'accepted', starts_on = :day, ends_on = :ends"
+                f" WHERE id % {due_every} = 0 AND id > {total // 10}"),
+                {"day": DAY, "ends": DAY + timedelta(days=400)})
+            session.commit()
+            analyze(session)
+            big = measure_lifecycle(session, args.repeat)
+            statement = lifecycle_due_query().compile(session.get_bind(),
+                                                      compile_kwargs={"literal_binds": True})
+            prefix = "EXPLAIN QUERY PLAN " if session.get_bind().dialect.name == "sqlite" else "EXPLAIN "
+            query_plan = [" ".join(str(c) for c in row)
+                          for row in session.execute(text(prefix + str(statement)))]
+            session.rollback()
+    runs = {f"{total:,} total, {big['due_rows']:,} due": big,
+            f"{total:,} total, {big_few['due_rows']:,} due": big_few,
+            f"{total // 10:,} total, {small['due_rows']:,} due": small}
+    report = {"database": label, "job": "lifecycle", "collaborations": total, "runs": runs,
+              "due_query_plan": query_plan}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"\nLifecycle job on {label}, best of {args.repeat} (00:00 UTC: one local day everywhere)\n")
+    print(f"{'data':<36}{'baseline':>11}{'job':>11}{'ratio':>7}{'again':>10}{'ratio':>7}")
+    for name, run in runs.items():
+        print(f"{name:<36}{run['baseline_s'] * 1000:>8.1f} ms{run['job_s'] * 1000:>8.1f} ms"
+              f"{run['job_s'] / run['baseline_s']:>7.2f}{run['repeat_job_s'] * 1000:>7.1f} ms"
+              f"{run['repeat_job_s'] / run['baseline_s']:>7.2f}")
+        assert run["activated"] == run["due_rows"] == run["events"], run
+    print("\nbaseline = the SELECT of the due rows (accepted, starts_on on or before the day; every")
+    print("column the events carry), fetched; job = one lifecycle run: the UPDATE of every due row,")
+    print("its audit rows and events, the end-reminder and automatic-close queries, and commits;")
+    print("again = the next run (nothing left to start).")
+    print("Targets: job / baseline <= 5; the job's time follows the due rows, not the total.\n")
+    print("Due query plan:")
+    for line in query_plan:
+        print(f"  {line}")
 
 
 def analyze(session) -> None:
@@ -250,8 +378,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg-database", default="mitra_bench_sweeps")
     parser.add_argument("--json", action="store_true", help="a machine-readable summary on stdout")
+    parser.add_argument("--job", choices=("reminders", "lifecycle"), default="reminders",
+                        help="which scheduled job to time (default: the reminder sweep)")
     args = parser.parse_args()
     due_every = max(1, round(100 / args.due_percent))
+    if args.job == "lifecycle":
+        main_lifecycle(args, due_every)
+        return
     total = args.collaborations
     with scratch_database(args.pg_database) as (url, label):
         os.environ["DATABASE_URL"] = url

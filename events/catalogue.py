@@ -122,6 +122,7 @@ CollaborationInfoRequested = declare(
 CollaborationRevised = declare("collaboration.revised", CollaborationData, _COLLABORATION)
 CollaborationExpired = declare("collaboration.expired", CollaborationData, _COLLABORATION)
 CollaborationActivated = declare("collaboration.activated", CollaborationData, _COLLABORATION)
+CollaborationExtended = declare("collaboration.extended", CollaborationData, _COLLABORATION)
 CollaborationCompleted = declare("collaboration.completed", CollaborationData, _COLLABORATION)
 CollaborationCancelled = declare("collaboration.cancelled", CollaborationData, _COLLABORATION)
 
@@ -129,6 +130,7 @@ _ACTIVITY = "activity/{activity_id}"
 ActivityPlanned = declare("activity.planned", ActivityData, _ACTIVITY)
 ActivityReported = declare("activity.reported", ActivityData, _ACTIVITY)
 ActivityCancelled = declare("activity.cancelled", ActivityData, _ACTIVITY)
+ActivityMoved = declare("activity.moved", ActivityData, _ACTIVITY)
 ActivityConfirmed = declare("activity.confirmed", ActivityData, _ACTIVITY)
 
 _AGREEMENT = "agreement/{agreement_id}"

@@ -23,6 +23,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
             c.CollaborationDeclined,
             c.CollaborationInfoRequested,
             c.CollaborationExpired,
+            c.CollaborationActivated,
+            c.CollaborationExtended,
+            c.CollaborationCompleted,
+            c.ActivityPlanned,
+            c.ActivityMoved,
+            c.ActivityCancelled,
+            c.ActivityConfirmed,
         )
     ),
     "partnerships": tuple(

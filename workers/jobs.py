@@ -41,7 +41,7 @@ from mitra.models import (
 )
 from mitra.services.idempotency import KEY_LIFETIME
 from mitra.services.reminders import insert_or_skip
-from workers import sweeps
+from workers import lifecycle, sweeps
 
 log = logging.getLogger("mitra.scheduler")
 
@@ -158,6 +158,10 @@ JOBS: tuple[Job, ...] = (
     Job("proposal-expiry", sweeps.expire_proposals, every_15_minutes, QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
         "Expire proposals unanswered after respond_by in the centre's calendar."),
+    Job("lifecycle", lifecycle.run_lifecycle, every_15_minutes, QUARTER,
+        "every 15 minutes at :00 :15 :30 :45",
+        "Start accepted collaborations on their start date, remind centres at the end, and close"
+        " them MITRA_AUTO_COMPLETE_DAYS after it."),
     Job("agreement-expiry", sweeps.agreement_milestones, every_15_minutes, QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
         "Emit agreement.expiring 60, 30 and 7 days before an agreement ends, agreement.expired after."),

@@ -136,6 +136,8 @@ def from_environment() -> dict:
         "REMINDER_LOCAL_HOUR": int(os.environ.get("REMINDER_LOCAL_HOUR", "8")),
         "REMINDER_WINDOW_MINUTES": int(os.environ.get("REMINDER_WINDOW_MINUTES", "60")),
         "API_TOKEN_HOURS": float(os.environ.get("API_TOKEN_HOURS", "12")),
+        # The lifecycle job closes an active collaboration this many days after its end.
+        "MITRA_AUTO_COMPLETE_DAYS": int(os.environ.get("MITRA_AUTO_COMPLETE_DAYS", "30")),
         "PARTNERSHIP_DORMANT_AFTER_DAYS": int(os.environ.get("PARTNERSHIP_DORMANT_AFTER_DAYS", "180")),
         "WORKER_PREFETCH": int(os.environ.get("WORKER_PREFETCH", "500")),
         "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30")),

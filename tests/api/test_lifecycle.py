@@ -29,7 +29,8 @@ def test_an_illegal_transition_answers_409_naming_the_states_that_allow_it(world
     world.act("partner", draft["id"], "accept")
     body = world.act("partner", draft["id"], "decline", {"reason": "berubah pikiran"}, status=409)
     assert "allowed only from proposed" in body["message"]
-    body = world.act("manager", draft["id"], "complete", status=409)
+    # Accepted, not yet started (its start date is to come): nothing to complete yet.
+    body = world.act("manager", draft["id"], "complete", {"summary": "selesai"}, status=409)
     assert "allowed only from active" in body["message"]
 
 
@@ -124,9 +125,9 @@ def test_the_system_expires_activates_and_completes(world):
 
     world.act("partner", second["id"], "accept")
     collaboration = db.session.get(Collaboration, second["id"])
-    transition(collaboration, "activate", actor=SystemActor("collaboration-start"))
+    transition(collaboration, "activate", actor=SystemActor("lifecycle"))
     db.session.commit()
-    assert world.act("manager", second["id"], "complete")["status"] == "completed"
+    assert world.act("manager", second["id"], "complete", {"summary": "Tuntas"})["status"] == "completed"
     assert events_of(f"collaboration/{second['id']}")[-2:] == [
         "mitra.collaboration.activated", "mitra.collaboration.completed"]
 
@@ -181,8 +182,8 @@ def test_every_verb_names_its_event_and_target():
         assert step.event.name.startswith("collaboration.") and step.target not in step.sources
 
 
-def accepted(world) -> dict:
-    draft = world.draft()
+def accepted(world, **dates) -> dict:
+    draft = world.draft(**dates)
     world.act("manager", draft["id"], "propose")
     return world.act("partner", draft["id"], "accept")
 
@@ -202,7 +203,11 @@ def test_activities_only_under_accepted_or_active_collaborations(world):
 
 
 def test_report_an_activity_after_its_date_and_not_before(world):
-    collaboration = accepted(world)
+    # Under way since ten days ago (so it is active at once), to end in two months.
+    collaboration = accepted(world, starts_on=(date.today() - timedelta(days=10)).isoformat(),
+                             ends_on=(date.today() + timedelta(days=60)).isoformat(),
+                             respond_by=(date.today() + timedelta(days=5)).isoformat())
+    assert collaboration["status"] == "active"
     later = (date.today() + timedelta(days=30)).isoformat()
     earlier = (date.today() - timedelta(days=3)).isoformat()
     future = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",

@@ -40,11 +40,12 @@ STATES = {"draft", "proposed", "info_requested", "accepted", "declined", "expire
 CENTRE, PARTNER, SYSTEM = {"manager", "admin"}, {"partner"}, {"system"}
 WHO = {"propose": CENTRE, "accept": PARTNER, "decline": PARTNER, "request_info": PARTNER, "revise": CENTRE,
        "expire": SYSTEM, "activate": SYSTEM, "complete": CENTRE | SYSTEM, "cancel": CENTRE}
-NEEDS_TEXT = {"decline", "request_info", "revise", "cancel"}
+NEEDS_TEXT = {"decline", "request_info", "revise", "cancel", "complete"}
 PAST_TENSE = {"propose": "proposed", "accept": "accepted", "decline": "declined",
               "request_info": "info_requested", "revise": "revised", "expire": "expired",
               "activate": "activated", "complete": "completed", "cancel": "cancelled"}
-TEXT_FIELD = {"decline": "reason", "cancel": "reason", "request_info": "question", "revise": "answer"}
+TEXT_FIELD = {"decline": "reason", "cancel": "reason", "request_info": "question", "revise": "answer",
+              "complete": "summary"}
 NO_ROUTE = {"expire", "activate"}  # the system's alone: no HTTP endpoint
 ROLES = ["manager", "other_manager", "partner", "other_partner", "admin", "system"]
 

@@ -149,11 +149,11 @@ def test_the_sweep_makes_it_dormant_at_the_threshold_and_only_once(people, clock
     collaboration = accepted_collaboration(people, clock)
     seen = handle_new_events()
     activity = activities.plan(people["manager"], collaboration.id, {"type": "training",
-                                                                    "date": date(2025, 3, 5)})
+                                                                    "date": date(2025, 4, 2)})
     collaborations.act(SCHEDULE, collaboration.id, "activate")
     clock.shift(timedelta(days=30))
     activities.report(people["manager"], activity.id, {"participants": 20, "umkm_reached": 15})
-    collaborations.act(people["manager"], collaboration.id, "complete")  # on 2025-04-04 in Biak
+    collaborations.act(people["manager"], collaboration.id, "complete", "Tuntas")  # on 2025-04-04 in Biak
     handle_new_events(seen)
     partnership = db.session.get(Partnership, collaboration.partnership_id)
     assert partnership.status == "active" and len(status_events()) == 1
@@ -209,8 +209,9 @@ def test_agreement_expired_ends_it_on_the_centres_day(people, clock):
 
 
 def test_new_work_brings_a_dormant_partnership_back(people, clock):
-    collaboration = accepted_collaboration(people, clock)
-    collaborations.act(SCHEDULE, collaboration.id, "activate")
+    # Under way since 1 March: accepted on the 5th, it starts at once (system:lifecycle).
+    collaboration = accepted_collaboration(people, clock, starts_on=date(2025, 3, 1))
+    assert collaboration.status == "active"
     activity = activities.plan(people["manager"], collaboration.id, {"type": "mentoring",
                                                                     "date": date(2025, 3, 7)})
     seen = handle_new_events()

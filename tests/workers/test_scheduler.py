@@ -17,7 +17,8 @@ from workers import jobs
 from workers.jobs import BY_ID, JOBS, Job
 from workers.scheduler import build, jobs_group
 
-IDS = ["reminders-sweep", "mail-dispatch", "proposal-expiry", "agreement-expiry", "partnership-status",
+IDS = ["reminders-sweep", "mail-dispatch", "proposal-expiry", "lifecycle", "agreement-expiry",
+       "partnership-status",
        "statistics-recompute", "prune"]
 
 

@@ -110,7 +110,9 @@ def test_definitions_to_the_number(people):
                (people["telco"], "request_info", 1)]
     made = []
     for partner_user, verb, days in answers:
-        collaboration = draft(malang, partner_user.partner_id)
+        # The first one starts early enough for its activity of 20 January to lie inside it.
+        collaboration = draft(malang, partner_user.partner_id,
+                              **({} if made else {"starts_on": date(2024, 1, 15)}))
         clock.now = datetime(2024, 1, 10, 1, 0, tzinfo=UTC)
         collaborations.act(malang, collaboration.id, "propose", clock=clock)
         clock.now += timedelta(days=days, hours=3)
@@ -187,15 +189,15 @@ def test_any_delivery_order_and_redeliveries_give_the_recomputed_figures(people)
     manager, bank = people["malang"], people["bank"]
     for n in range(3):
         collaboration = draft(manager, bank.partner_id, title=f"Kerja sama {n}",
-                              starts_on=date(2024, 2 + n, 1), ends_on=date(2024, 12, 1))
+                              starts_on=date(2024, 2, 1), ends_on=date(2024, 12, 1))
         collaborations.act(manager, collaboration.id, "propose", clock=clock)
         clock.now += timedelta(days=n + 1)
-        collaborations.act(bank, collaboration.id, "accept", clock=clock)
-        collaborations.act(SYSTEM, collaboration.id, "activate", clock=clock)
+        # Accepted after its start date: the acceptance starts it at once (system:lifecycle).
+        assert collaborations.act(bank, collaboration.id, "accept", clock=clock).status == "active"
         activity = activities.plan(manager, collaboration.id, {"type": "exhibition",
                                                                "date": date(2024, 2, 1)})
         activities.report(manager, activity.id, {"participants": 10 + n, "umkm_reached": n}, clock=clock)
-    collaborations.act(manager, collaboration.id, "complete", clock=clock)
+    collaborations.act(manager, collaboration.id, "complete", "Tuntas", clock=clock)
     events = statistics_events()
     shuffled = events * 2  # every event delivered twice...
     random.Random(5).shuffle(shuffled)  # ...in any order

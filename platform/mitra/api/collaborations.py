@@ -14,6 +14,8 @@ from mitra.api.schemas.collaborations import (
     CollaborationListArgs,
     CollaborationPatchSchema,
     CollaborationSchema,
+    CompleteSchema,
+    ExtendSchema,
     HistoryListArgs,
 )
 from mitra.api.schemas.common import (
@@ -39,7 +41,6 @@ ACTIONS = {
     "revise": ("revise", AnswerSchema, "answer",
                "Answer the partner's question and propose again (centre)"),
     "cancel": ("cancel", ReasonSchema, "reason", "Cancel, with a reason, before completion (centre)"),
-    "complete": ("complete", EmptySchema, None, "Mark an active collaboration completed (centre)"),
 }
 
 
@@ -110,6 +111,33 @@ for _path, (_verb, _schema, _field, _summary) in ACTIONS.items():
             )
         )
     )
+
+
+@blp.route(f"{ONE}/complete", methods=["POST"])
+@blp.doc(parameters=[{**preconditions.IF_MATCH_DOC, "required": False}, idempotency.DOC])
+@idempotent
+@blp.arguments(CompleteSchema)
+@blp.response(200, CollaborationSchema, headers=ETAG_DOC)
+def complete_collaboration(data, collaboration_id):
+    """Complete an active collaboration with a closing summary and optional figures (centre)"""
+    collaboration = collaborations.complete(
+        user(), collaboration_id, data["summary"], data.get("outcomes"),
+        preconditions.if_match(required=False),
+    )
+    return collaboration, preconditions.etag_header(collaboration)
+
+
+@blp.route(f"{ONE}/extend", methods=["POST"])
+@blp.doc(parameters=[{**preconditions.IF_MATCH_DOC, "required": False}, idempotency.DOC])
+@idempotent
+@blp.arguments(ExtendSchema)
+@blp.response(200, CollaborationSchema, headers=ETAG_DOC)
+def extend_collaboration(data, collaboration_id):
+    """Move the end of an active collaboration later; the partner is told (centre)"""
+    collaboration = collaborations.extend(
+        user(), collaboration_id, data["ends_on"], preconditions.if_match(required=False)
+    )
+    return collaboration, preconditions.etag_header(collaboration)
 
 
 @blp.route(f"{ONE}/history")

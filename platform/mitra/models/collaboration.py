@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.types import UTCDateTime
@@ -90,6 +90,9 @@ class Collaboration(Timestamps, db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     info_question: Mapped[str | None] = mapped_column(Text)
+    # How it ended: the centre's closing summary (or the lifecycle job's), optional figures.
+    closing_summary: Mapped[str | None] = mapped_column(Text)
+    closing_outcomes: Mapped[dict[str, int] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)  # optimistic lock and ETag
 

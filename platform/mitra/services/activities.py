@@ -17,7 +17,7 @@ from mitra.extensions import db
 from mitra.models import Activity, ActivityStatus, Collaboration, CollaborationStatus
 from mitra.security.auth import Principal
 from mitra.services import audit, lifecycle, scoping
-from mitra.services.errors import Conflict
+from mitra.services.errors import Conflict, InvalidInput
 
 SORTABLE = {
     "id": Activity.id,
@@ -94,6 +94,8 @@ def plan(principal: Principal, collaboration_id: int, data: Mapping[str, Any]) -
             f"this one is {collaboration.status}",
             {"status": [f"is {collaboration.status}; planning needs {allowed}"]},
         )
+    if data.get("date") is not None:
+        _require_inside(collaboration, data["date"])
     activity = Activity(
         collaboration=collaboration,
         status=ActivityStatus.PLANNED,
@@ -119,10 +121,16 @@ def update(
     if precondition:
         precondition(activity)
     _require_planned(activity, "changed")
+    if changes.get("date") is not None:
+        _require_inside(activity.collaboration, changes["date"])
     changed = lifecycle.edit(principal, activity, "activity", changes, EDITABLE)
     if changed:
-        if activity.confirmed_at is not None and set(changed) & set(CONFIRMED_FACTS):
+        moved = set(changed) & set(CONFIRMED_FACTS)
+        if activity.confirmed_at is not None and moved:
             activity.confirmed_at = activity.confirmed_by_id = None
+        if moved:  # the partner is told of a new date or place (not of a new title)
+            db.session.flush()
+            emit(db.session, _event(principal, activity, catalogue.ActivityMoved))
         db.session.commit()
     return activity
 
@@ -237,6 +245,16 @@ def _cancel(principal: Principal, activity: Activity, reason: str) -> None:
     )
 
 
+def _require_inside(collaboration: Collaboration, day: date) -> None:
+    """An activity lies inside its collaboration's period."""
+    if not collaboration.starts_on <= day <= collaboration.ends_on:
+        raise InvalidInput.field(
+            "date",
+            f"{day.isoformat()} is outside the collaboration's period "
+            f"({collaboration.starts_on.isoformat()} to {collaboration.ends_on.isoformat()})",
+        )
+
+
 def _require_planned(activity: Activity, done: str) -> None:
     if activity.status != ActivityStatus.PLANNED:
         raise Conflict(
@@ -251,20 +269,21 @@ def _record(principal, activity: Activity, verb: str, event: EventType, before, 
         db.session, actor=principal.actor, action=f"activity.{verb}", subject_type="activity",
         subject_id=activity.id, before=before, after=after,
     )
+    emit(db.session, _event(principal, activity, event))
+
+
+def _event(principal, activity: Activity, event: EventType):
     collaboration = activity.collaboration
-    emit(
-        db.session,
-        event(
-            activity_id=activity.id,
-            collaboration_id=collaboration.id,
-            centre_id=collaboration.centre_id,
-            partner_id=collaboration.partner_id,
-            type=activity.type,
-            service_area=activity.service_area,
-            date=activity.date,
-            status=activity.status,
-            participants=activity.participants,
-            umkm_reached=activity.umkm_reached,
-            actor=principal.actor,
-        ),
+    return event(
+        activity_id=activity.id,
+        collaboration_id=collaboration.id,
+        centre_id=collaboration.centre_id,
+        partner_id=collaboration.partner_id,
+        type=activity.type,
+        service_area=activity.service_area,
+        date=activity.date,
+        status=activity.status,
+        participants=activity.participants,
+        umkm_reached=activity.umkm_reached,
+        actor=principal.actor,
     )

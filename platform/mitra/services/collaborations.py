@@ -141,6 +141,53 @@ def act(
     lifecycle.transition(collaboration, verb, actor=principal, text=text, clock=clock)
     if verb == "cancel":
         activities.cancel_planned(principal, collaboration, reason=text)
+    if verb == "accept" and collaboration.starts_on <= lifecycle.today_at(collaboration.centre, clock):
+        # Accepted on or after its start date: it starts now, not at the job's next run.
+        lifecycle.transition(collaboration, "activate", actor=lifecycle.LIFECYCLE_ACTOR, clock=clock)
+    transactions.commit_keeping_state()
+    return collaboration
+
+
+def complete(
+    principal: Principal,
+    ident: int,
+    summary: str | None,
+    outcomes: Mapping[str, int] | None = None,
+    precondition: lifecycle.Precondition | None = None,
+    clock=utcnow,
+) -> Collaboration:
+    """The centre closes an active collaboration with a summary and, if it has them, figures."""
+    collaboration = get(principal, ident, for_update=True, with_centre=True)
+    if precondition:
+        precondition(collaboration)
+    if outcomes:
+        collaboration.closing_outcomes = dict(outcomes)
+    lifecycle.transition(collaboration, "complete", actor=principal, text=summary, clock=clock)
+    transactions.commit_keeping_state()
+    return collaboration
+
+
+def extend(
+    principal: Principal,
+    ident: int,
+    ends_on: date,
+    precondition: lifecycle.Precondition | None = None,
+) -> Collaboration:
+    """The centre moves the end of an active collaboration later; the partner is told."""
+    collaboration = get(principal, ident, for_update=True, with_centre=True)
+    scoping.require_centre_role(principal, "extend a collaboration")
+    if precondition:
+        precondition(collaboration)
+    if collaboration.status != CollaborationStatus.ACTIVE:
+        raise Conflict(
+            f"only an active collaboration can be extended; this one is {collaboration.status}",
+            {"status": [f"is {collaboration.status}; extending needs active"]},
+        )
+    if ends_on <= collaboration.ends_on:
+        raise InvalidInput.field(
+            "ends_on", f"must be later than the current end ({collaboration.ends_on.isoformat()})"
+        )
+    lifecycle.extend(collaboration, ends_on, actor=principal)
     transactions.commit_keeping_state()
     return collaboration
 

@@ -38,6 +38,9 @@ from mitra.services.errors import Conflict, Forbidden, InvalidInput
 
 __all__ = ["TRANSITIONS", "SystemActor", "Transition", "available", "transition"]
 
+# The system actor of the scheduled job that starts and closes collaborations.
+LIFECYCLE_ACTOR = SystemActor("lifecycle")
+
 Clock = Callable[[], datetime]
 Precondition = Callable[[Any], None]  # raises when the client's copy is stale (If-Match)
 
@@ -88,7 +91,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("expire", (S.PROPOSED,), S.EXPIRED, SYSTEM, catalogue.CollaborationExpired),
         Transition("activate", (S.ACCEPTED,), S.ACTIVE, SYSTEM, catalogue.CollaborationActivated),
         Transition(
-            "complete", (S.ACTIVE,), S.COMPLETED, CENTRE | SYSTEM, catalogue.CollaborationCompleted
+            "complete", (S.ACTIVE,), S.COMPLETED, CENTRE | SYSTEM, catalogue.CollaborationCompleted,
+            "summary",
         ),
         Transition(
             "cancel", (S.DRAFT, S.PROPOSED, S.INFO_REQUESTED, S.ACCEPTED, S.ACTIVE), S.CANCELLED,
@@ -162,6 +166,8 @@ def transition(
         changes["decline_reason"] = text
     if verb == "request_info":
         changes["info_question"] = text
+    if verb == "complete":
+        changes["closing_summary"] = text
     _write(session, collaboration, changes)
 
     after: dict[str, Any] = {"status": step.target}
@@ -180,6 +186,27 @@ def transition(
     )
     emit(session, step.event(**event_data(collaboration, actor, previous, text)))
     return step
+
+
+def extend(
+    collaboration: Collaboration, ends_on: date, *, actor: Principal, session: Session | None = None
+) -> None:
+    """Move `ends_on` later while active: audit `collaboration.extend`, emit
+    `collaboration.extended`; never commit (the caller checked who and when)."""
+    session = session or db.session
+    previous = collaboration.ends_on
+    _write(session, collaboration, {"ends_on": ends_on})
+    audit.record(
+        session,
+        actor=actor.actor,
+        action="collaboration.extend",
+        subject_type="collaboration",
+        subject_id=collaboration.id,
+        before={"ends_on": previous.isoformat()},
+        after={"ends_on": ends_on.isoformat()},
+    )
+    emit(session, catalogue.CollaborationExtended(
+        **event_data(collaboration, actor, collaboration.status, None)))
 
 
 def created(collaboration: Collaboration, actor: Principal, session: Session | None = None) -> None:

@@ -49,6 +49,10 @@ def _proposal_open(collaboration: Collaboration) -> bool:
     return collaboration.status == CollaborationStatus.PROPOSED
 
 
+def _collaboration_active(collaboration: Collaboration) -> bool:
+    return collaboration.status == CollaborationStatus.ACTIVE
+
+
 def _activity_planned(activity: Activity) -> bool:
     return activity.status == ActivityStatus.PLANNED
 
@@ -77,6 +81,17 @@ KINDS: dict[str, Kind] = {
         Kind("collaboration.declined", "collaboration", CENTRE),
         Kind("collaboration.info_requested", "collaboration", CENTRE),
         Kind("collaboration.expired", "collaboration", CENTRE),
+        Kind("collaboration.activated", "collaboration", BOTH),
+        Kind("collaboration.extended", "collaboration", PARTNER),
+        # The partner's users; the centre's managers too when the lifecycle job closed it.
+        Kind("collaboration.completed", "collaboration", PARTNER),
+        Kind("activity.planned", "activity", PARTNER),
+        Kind("activity.moved", "activity", PARTNER),
+        Kind("activity.cancelled", "activity", PARTNER),
+        Kind("activity.confirmed", "activity", CENTRE),
+        # Told by the lifecycle job, once each: the end date came, the automatic close is near.
+        Kind("collaboration-ended", "collaboration", CENTRE, 0, _collaboration_active),
+        Kind("collaboration-closing-7d", "collaboration", CENTRE, 7, _collaboration_active),
         # Reminders, at 08:00 in the recipient's zone (the sweeps).
         Kind("proposal-3d", "collaboration", PARTNER, 3, _proposal_open),
         Kind("proposal-1d", "collaboration", PARTNER, 1, _proposal_open),
@@ -288,7 +303,8 @@ class Renderer:
             activity_types = getattr(self.texts, "activity_types", {})
             facts = self._collaboration(subject.collaboration)
             facts.update(activity=subject.title or activity_types.get(subject.type, subject.type),
-                         date=self.day(subject.date), location=subject.location or "")
+                         date=self.day(subject.date), location=subject.location or "",
+                         notes=subject.notes or "")
             return facts
         partnership = subject.partnership
         label = {"mou": "MoU", "pks": "PKS"}.get(subject.kind, subject.kind.upper())
@@ -300,5 +316,6 @@ class Renderer:
     def _collaboration(self, c: Collaboration) -> dict[str, Any]:
         return {"title": c.title, "centre": c.centre.name, "partner": c.partner.name,
                 "respond_by": self.day(c.respond_by), "starts_on": self.day(c.starts_on),
-                "reason": c.decline_reason or "", "question": c.info_question or ""}
+                "reason": c.decline_reason or "", "question": c.info_question or "",
+                "ends_on": self.day(c.ends_on), "summary": c.closing_summary or ""}
 

@@ -7,12 +7,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from mitra.extensions import db
 from mitra.models import Role
 from mitra.services import activities, collaborations
 from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels, readmodels
 from mitra.web.collaborations import CENTRE_ROLES, refused_key
-from mitra.web.forms.collaborations import ActivityForm, ConfirmForm, ReportForm
+from mitra.web.forms.collaborations import (
+    ActivityForm,
+    CancelActivityForm,
+    ConfirmForm,
+    MoveActivityForm,
+    ReportForm,
+)
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Link, Table, maybe_export
 
@@ -62,6 +69,43 @@ def report(ident: int):
         return feedback.refused(key, form, back, exc)
     flash(_("The outcome has been reported."), "info")
     return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id) + "#activities")
+
+
+@bp.route("/activities/<int:ident>/change", methods=["GET", "POST"])
+@login_required(*CENTRE_ROLES)
+def change(ident: int):
+    """Move a planned activity (date, place) or cancel it with a reason; the partner is told."""
+    user = viewer()
+    activity = activities.get(user, ident)
+    move = MoveActivityForm(prefix="move", obj=activity if request.method == "GET" else None)
+    cancel = CancelActivityForm(prefix="cancel")
+    status = 200
+    if request.method == "POST":
+        moving = "move-submit" in request.form
+        form = move if moving else cancel
+        if not form.validate_on_submit():
+            status = 422
+        else:
+            try:
+                if moving:
+                    activities.update(user, ident, {"date": move.date.data,
+                                                    "location": move.location.data or ""})
+                else:
+                    activities.cancel(user, ident, cancel.reason.data)
+            except ServiceError as exc:
+                if exc.status == 404:
+                    raise
+                db.session.rollback()
+                feedback.attach(form, exc)
+                status = exc.status
+                activity = activities.get(user, ident)
+            else:
+                flash(_("The activity has been moved. The partner has been told.") if moving
+                      else _("The activity has been cancelled. The partner has been told."), "info")
+                return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id)
+                                + "#activities")
+    return render_template("web/activities/change.html", move=move, cancel=cancel,
+                           activity=activity), status
 
 
 @bp.route("/activities/<int:ident>/confirm", methods=["GET", "POST"])

@@ -19,7 +19,9 @@ from mitra.web.forms.collaborations import (
     AnswerForm,
     CancelForm,
     CollaborationForm,
+    CompleteForm,
     DeclineForm,
+    ExtendForm,
     QuestionForm,
 )
 from mitra.web.labels import service_area_name
@@ -38,7 +40,7 @@ ACTIONS = {
     "request-info": ("request_info", QuestionForm, "question"),
     "revise": ("revise", AnswerForm, "answer"),
     "cancel": ("cancel", CancelForm, "reason"),
-    "complete": ("complete", ActionForm, None),
+    "complete": ("complete", CompleteForm, "summary"),
 }
 VERB_PATHS = {verb: path for path, (verb, _form, _field) in ACTIONS.items()}
 DONE = {
@@ -49,6 +51,7 @@ DONE = {
     "revise": _l("Your answer has been sent and the proposal is open again."),
     "cancel": _l("The collaboration has been cancelled."),
     "complete": _l("The collaboration is completed."),
+    "extend": _l("The collaboration has been extended. The partner has been told."),
 }
 
 
@@ -227,6 +230,7 @@ def activity_table(items, collaboration) -> Table:
             Column("umkm_reached", _l("UMKM reached"), "number"),
             Column("report", _l("Outcome"), "link"),
             Column("confirmation", _l("Partner confirmation"), "link"),
+            Column("change", _l("Change"), "link"),
         ],
         rows=[
             {
@@ -237,6 +241,8 @@ def activity_table(items, collaboration) -> Table:
                 "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
                 if may_report and a.status == "planned" and a.date <= today else None,
                 "confirmation": _confirmation(a, may_confirm),
+                "change": Link(str(_l("Move or cancel")), url_for("web.activities.change", ident=a.id))
+                if may_report and a.status == "planned" else None,
             }
             for a in items
         ],
@@ -255,6 +261,10 @@ def render_detail(collaboration):
     if plannable:
         activity_form = (feedback.refill(refused_key(collaboration.id, "activity"), ActivityForm)
                          or ActivityForm(formdata=None))
+    extend_form = None
+    if user.role in CENTRE_ROLES and collaboration.status == CollaborationStatus.ACTIVE:
+        extend_form = (feedback.refill(refused_key(collaboration.id, "extend"), ExtendForm, prefix="extend")
+                       or ExtendForm(prefix="extend", formdata=None))
     return render_template(
         "web/collaborations/detail.html",
         collaboration=collaboration,
@@ -262,6 +272,7 @@ def render_detail(collaboration):
         verb_paths=VERB_PATHS,
         activities=table,
         activity_form=activity_form,
+        extend_form=extend_form,
         timeline=readmodels.timeline(user, collaboration),
         editable=user.role in CENTRE_ROLES and collaboration.status in lifecycle.EDITABLE_STATES,
     )
@@ -288,11 +299,34 @@ def act(ident: int, path: str):
         return feedback.refused(refused_key(ident, verb), form, back)
     text = getattr(form, field).data if field else None
     try:
-        collaborations.act(user, ident, verb, text)
+        if verb == "complete":
+            collaborations.complete(user, ident, text, form.outcomes())
+        else:
+            collaborations.act(user, ident, verb, text)
     except ServiceError as exc:
         if exc.status == 404:
             raise
         db.session.rollback()
         return feedback.refused(refused_key(ident, verb), form, back, exc)
     flash(DONE[verb], "info")
+    return redirect(url_for("web.collaborations.detail", ident=ident))
+
+
+@bp.post("/collaborations/<int:ident>/extend")
+@login_required(*CENTRE_ROLES)
+def extend(ident: int):
+    user = viewer()
+    collaboration = collaborations.get(user, ident)
+    form = ExtendForm(prefix="extend")
+    back = url_for("web.collaborations.detail", ident=collaboration.id) + "#actions-heading"
+    if not form.validate_on_submit():
+        return feedback.refused(refused_key(ident, "extend"), form, back)
+    try:
+        collaborations.extend(user, ident, form.ends_on.data)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        db.session.rollback()
+        return feedback.refused(refused_key(ident, "extend"), form, back, exc)
+    flash(DONE["extend"], "info")
     return redirect(url_for("web.collaborations.detail", ident=ident))

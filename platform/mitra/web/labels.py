@@ -90,6 +90,7 @@ ACTION = {
     "collaboration.expire": _l("closed the proposal: no answer by the deadline"),
     "collaboration.activate": _l("started the collaboration"),
     "collaboration.complete": _l("completed the collaboration"),
+    "collaboration.extend": _l("extended the collaboration"),
     "collaboration.cancel": _l("cancelled the collaboration"),
     "activity.plan": _l("planned an activity"),
     "activity.update": _l("changed an activity"),

@@ -119,7 +119,8 @@ def timeline(principal: Principal, collaboration: Collaboration) -> list[Timelin
     result = []
     for entry in entries:
         after = entry.after or {}
-        text = after.get("reason") or after.get("question") or after.get("answer")
+        text = (after.get("reason") or after.get("question") or after.get("answer")
+                or after.get("summary"))
         result.append(TimelineEntry(entry.at, entry.action, actors[entry.actor], text,
                                     entry.subject_type, entry.subject_id))
     return result

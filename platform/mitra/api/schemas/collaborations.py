@@ -37,8 +37,26 @@ class CollaborationSchema(Schema):
     answered_at = fields.DateTime(required=True, allow_none=True)
     decline_reason = fields.String(required=True, allow_none=True)
     info_question = fields.String(required=True, allow_none=True)
+    closing_summary = fields.String(required=True, allow_none=True,
+                                    metadata={"description": "how it ended, once completed"})
+    closing_outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                                   allow_none=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
+
+
+class CompleteSchema(Schema):
+    summary = required_text(10_000, metadata={"description": "The closing summary, shown in the history"})
+    outcomes = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=60)),
+        values=fields.Integer(strict=True, validate=validate.Range(min=0)),
+        validate=validate.Length(max=20),
+        metadata={"description": "Optional outcome figures, e.g. {\"umkm_assisted\": 40}"},
+    )
+
+
+class ExtendSchema(Schema):
+    ends_on = fields.Date(required=True, metadata={"description": "The new end, later than the current"})
 
 
 def _check_dates(data) -> None:

@@ -73,6 +73,35 @@ class CancelForm(Form):
     submit = SubmitField(_l("Cancel the collaboration"))
 
 
+class CompleteForm(Form):
+    summary = ParagraphsField(_l("Closing summary"), validators=[
+        DataRequired(_l("Please write a closing summary.")), _text(10_000)])
+    umkm_assisted = IntegerField(
+        _l("UMKM assisted (optional)"), invalid_value_message=WHOLE_NUMBER,
+        validators=[Optional(), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
+    submit = SubmitField(_l("Complete the collaboration"))
+
+    def outcomes(self) -> dict[str, int] | None:
+        return {"umkm_assisted": self.umkm_assisted.data} if self.umkm_assisted.data is not None else None
+
+
+class ExtendForm(Form):
+    ends_on = DateField(_l("New end date"), validators=[InputRequired(DATE)], invalid_value_message=DATE)
+    submit = SubmitField(_l("Extend the collaboration"))
+
+
+class MoveActivityForm(Form):
+    date = DateField(_l("Date"), validators=[InputRequired(DATE)], invalid_value_message=DATE)
+    location = LineField(_l("Place"), validators=[Optional(), _text(200)])
+    submit = SubmitField(_l("Move the activity"))
+
+
+class CancelActivityForm(Form):
+    reason = ParagraphsField(_l("Why is it cancelled?"), validators=[
+        DataRequired(_l("Please give a reason.")), _text(2000)])
+    submit = SubmitField(_l("Cancel the activity"))
+
+
 class ActivityForm(Form):
     type = SelectField(_l("Kind of activity"), choices=options(labels.ACTIVITY_TYPE.items()),
                        invalid_choice_message=_l("Choose a kind from the list."))
