@@ -10,9 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import request
+from sqlalchemy import select
 
 from mitra.api.requests import check_path_ids
 from mitra.extensions import db
+from mitra.models import ApiToken
+from mitra.models.api import API_TOKEN
 from mitra.services import notifications, scoping
 from tests.api.conftest import row_counts
 
@@ -47,6 +50,9 @@ def records(world) -> dict[str, tuple[str, int]]:
     notification = notifications.create(db.session, world.users["partner"], "collaboration.accepted",
                                         collaboration["id"], at=datetime(2031, 1, 5, tzinfo=UTC))
     db.session.commit()
+    own_token = db.session.scalar(
+        select(ApiToken.id).where(ApiToken.user_id == world.users["manager"].id, ApiToken.kind == API_TOKEN)
+    )
     return {
         "collaboration_id": ("manager", collaboration["id"]),
         "activity_id": ("manager", activity.get_json()["id"]),
@@ -55,6 +61,7 @@ def records(world) -> dict[str, tuple[str, int]]:
         "notification_id": ("partner", notification.id),
         "centre_id": ("admin", world.ids["centre"]),
         "partner_id": ("admin", world.ids["partner"]),
+        "token_id": ("manager", own_token),
     }
 
 

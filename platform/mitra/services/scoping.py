@@ -26,6 +26,7 @@ from mitra.extensions import db
 from mitra.models import (
     Activity,
     Agreement,
+    ApiToken,
     AuditEntry,
     Centre,
     Collaboration,
@@ -35,6 +36,7 @@ from mitra.models import (
     PartnershipStatus,
     Role,
 )
+from mitra.models.api import API_TOKEN
 from mitra.security.auth import SYSTEM_ROLE, Principal
 from mitra.services.errors import Forbidden, NotFound
 
@@ -114,6 +116,11 @@ def notifications(principal: Principal) -> Select:
     return select(Notification).where(Notification.user_id == principal.id)
 
 
+def api_tokens(principal: Principal) -> Select:
+    """A user's own API tokens (web sessions are not named by any path)."""
+    return select(ApiToken).where(ApiToken.user_id == principal.id, ApiToken.kind == API_TOKEN)
+
+
 def collaboration_history(principal: Principal, ident: int) -> Select:
     """The audit entries of collaboration `ident` that `principal` may read (the caller has
     checked that the collaboration itself is in scope). A partner's start at the first
@@ -143,6 +150,7 @@ VISIBLE: dict[str, tuple[Callable[[Principal], Select], Any]] = {
     "centre": (centres, Centre),
     "partner": (partners, Partner),
     "notification": (notifications, Notification),
+    "token": (api_tokens, ApiToken),
 }
 
 
