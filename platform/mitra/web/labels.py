@@ -56,6 +56,7 @@ CENTRE_STATUS = {
     "operational": _l("Operational"),
     "under_construction": _l("Under construction"),
     "revitalising": _l("Being revitalised"),
+    "revitalised": _l("Revitalised"),
 }
 ROLE = {
     "ministry_admin": _l("Ministry admin"),
