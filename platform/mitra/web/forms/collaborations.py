@@ -91,5 +91,9 @@ class ReportForm(Form):
         InputRequired(WHOLE_NUMBER), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
     umkm_reached = IntegerField(_l("UMKM reached"), invalid_value_message=WHOLE_NUMBER, validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), _text(10_000)])
+    notes = TextAreaField(_l("Outcome notes"), validators=[Optional(), _text(10_000)],
+                          description=_l("What came of it: results, follow-up agreed."))
+    document_ref = StringField(_l("Document reference"), validators=[Optional(), _text(255)],
+                               description=_l("Where the attendance list or report is kept, for "
+                                              "example its archive number."))
     submit = SubmitField(_l("Report the outcome"))
