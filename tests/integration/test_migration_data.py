@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from mitra import create_app
 from mitra.extensions import db
@@ -106,5 +107,44 @@ def test_0006_marks_existing_credentials_api_and_revokes_the_live_ones(scratch_u
         downgrade(revision="0005")
         assert db.session.execute(text("SELECT count(*) FROM api_tokens")).scalar() == 3
         db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _centre_status(status: str) -> None:
+    db.session.execute(text("UPDATE centres SET status = :s WHERE id = 1"), {"s": status})
+    db.session.commit()
+
+
+def test_0009_admits_revitalised_centres_and_keeps_the_rows_that_refer_to_them(scratch_url, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test",
+                      "INSTANCE_PATH": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0005")
+        load_reference_data(db.session)
+        for statement in ROWS:
+            db.session.execute(text(statement))
+        db.session.execute(text("UPDATE partners SET registered_by_centre_id = 1"))
+        db.session.commit()
+        with pytest.raises(IntegrityError):
+            _centre_status("revitalised")
+        db.session.rollback()
+
+        upgrade(revision="0009_centre_status")
+        _centre_status("revitalised")
+        with pytest.raises(IntegrityError):
+            _centre_status("rebuilt")
+        db.session.rollback()
+        assert db.session.execute(text("SELECT registered_by_centre_id FROM partners")).scalar_one() == 1
+        assert db.session.execute(text("SELECT document_ref FROM activities")).all() == [(None,)]
+        db.session.commit()
+
+        downgrade(revision="0005")
+        assert db.session.execute(text("SELECT status FROM centres")).scalar_one() == "operational"
+        assert db.session.execute(text("SELECT registered_by_centre_id FROM partners")).scalar_one() == 1
+        db.session.commit()
+        with pytest.raises(IntegrityError):
+            _centre_status("revitalised")
+        db.session.rollback()
         db.session.remove()
         db.engine.dispose()

@@ -127,7 +127,9 @@ class Activity(Timestamps, db.Model):
     status: Mapped[str] = mapped_column(String(10), default=ActivityStatus.PLANNED)
     participants: Mapped[int] = mapped_column(default=0)
     umkm_reached: Mapped[int] = mapped_column(default=0)
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)  # the outcome, or why it was cancelled
+    # Where the evidence is kept (attendance list, report, photos): an archive number or path.
+    document_ref: Mapped[str | None] = mapped_column(String(255))
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The partner's confirmation that it takes part; cleared when the date or place moves.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,6 +16,7 @@ class CentreStatus(StrEnum):
     OPERATIONAL = "operational"
     UNDER_CONSTRUCTION = "under_construction"
     REVITALISING = "revitalising"
+    REVITALISED = "revitalised"  # rebuilt or given a new building, and open again
 
 
 class PartnerType(StrEnum):

@@ -173,7 +173,8 @@ def report(
     precondition: lifecycle.Precondition | None = None,
     clock=utcnow,
 ) -> Activity:
-    """The activity was held: how many took part and how many UMKM it reached."""
+    """The activity was held: how many took part, how many UMKM it reached, what came of it
+    (notes) and where the evidence is kept (document_ref)."""
     activity = get(principal, ident, for_update=True)
     scoping.require_centre_role(principal, "report an activity")
     if precondition:
@@ -197,12 +198,14 @@ def report(
     activity.participants = data["participants"]
     activity.umkm_reached = data["umkm_reached"]
     activity.notes = data.get("notes")
+    activity.document_ref = data.get("document_ref")
     activity.reported_at = clock()
     db.session.flush()
     _record(
         principal, activity, "report", catalogue.ActivityReported, {"status": ActivityStatus.PLANNED},
         {"status": activity.status, "participants": activity.participants,
-         "umkm_reached": activity.umkm_reached},
+         "umkm_reached": activity.umkm_reached, "notes": activity.notes,
+         "document_ref": activity.document_ref},
     )
     db.session.commit()
     return activity

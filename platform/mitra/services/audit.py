@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -30,18 +31,19 @@ def record(
     subject_id: int | None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    at: datetime | None = None,  # now, unless history is being loaded (the demo data)
 ) -> None:
-    session.execute(
-        _INSERT,
-        {
-            "actor": actor,
-            "action": action,
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-            "before": before,
-            "after": after,
-        },
-    )
+    values = {
+        "actor": actor,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "before": before,
+        "after": after,
+    }
+    if at is not None:
+        values["at"] = at
+    session.execute(_INSERT, values)
 
 
 @dataclass(frozen=True)

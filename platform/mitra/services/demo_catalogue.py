@@ -21,12 +21,42 @@ OTHER_2023_CENTRES = (
 
 CENTRES_2023 = NEW_PLUT_CODES + OTHER_2023_CENTRES
 
-# Opening years that the sources in plut_centres.csv attest; other reguler centres get a
-# deterministic year in 2013..2021.
-ATTESTED_YEARS = {
-    "7471-P": 2013, "1405": 2014, "3213": 2014, "9601": 2016, "1307": 2017, "1871-P": 2017,
-    "2105": 2017, "6472-P": 2017, "7271-P": 2017, "2171": 2018, "1371-P": 2019,
-}  # fmt: skip
+# What plut_centres.csv's source notes attest of a centre: (year it opened, status, funding).
+# None: not attested (a year is drawn, no later than the earliest year the note cites; funding
+# drawn). Built 2012 (Mataram) is filed as 2013, the programme's first year and the register's.
+CENTRE_FACTS = {
+    "1211": (2022, "operational", None),  # inaugurated 27 Dec 2022
+    "1307": (2017, "operational", None),  # TP 2017
+    "1371-P": (2019, "operational", None),  # opened Jul 2019
+    "1405": (2014, "operational", None),  # built 2014
+    "1571-P": (2020, "operational", None),  # launched Jul 2020
+    "1871-P": (2017, "operational", None),  # inaugurated Aug 2017
+    "2105": (2017, "operational", None),  # TP 2017
+    "2171": (2018, "operational", "APBN 2018"),
+    "3204": (2023, "operational", None),  # inaugurated 23 Oct 2023
+    "3213": (2014, "operational", None),  # since 2014
+    "3306": (2022, "operational", "DAK Fisik 2022"),  # inaugurated 27 Dec 2022
+    "3322": (2022, "operational", "DAK Fisik 2022"),  # inaugurated 27 Dec 2022
+    "3401": (2025, "operational", None),  # built 2024, opening 2025
+    "3404": (None, "revitalising", None),  # old site + new Minggir building
+    "3673-P": (None, "revitalised", None),  # new building Feb 2024
+    "5104": (2014, "revitalised", "DAK Fisik 2022 (revitalisasi)"),  # built 2014; New PLUT
+    "5106": (2023, "operational", "DAK Fisik"),  # DAK, finished 2023
+    "5202": (None, "under_construction", None),  # under construction 2023
+    "5271-P": (2013, "revitalised", "DAK Fisik 2023 (revitalisasi)"),  # built 2012, rebuilt DAK 2023
+    "6472-P": (2017, "operational", None),  # inaugurated May 2017
+    "7105": (None, "under_construction", None),  # building allocated 2019; completion unverified
+    "7271-P": (2017, "operational", None),  # inaugurated Oct 2017
+    "7301": (None, "under_construction", None),  # under construction 2019
+    "7407": (2014, "revitalised", "DAK Fisik 2022 (revitalisasi)"),  # program 2014; New PLUT
+    "7471": (2022, "operational", "DAK Fisik 2022"),  # New PLUT inaugurated Dec 2022
+    "7471-P": (2013, "operational", None),  # built 2013
+    "8272": (2024, "operational", None),  # inaugurated May 2024
+    "9601": (2016, "operational", "APBD Papua Barat 2016"),
+}
+# New PLUT sites that the notes show open before 2022 (cited 2019, 2019, 2021): revitalised
+# as New PLUT in 2022, opened in a drawn earlier year. The other New PLUT sites opened in 2022.
+REVITALISED_NEW_PLUT = ("5101", "5208", "7172")
 
 # (name, type): organisations that work with many centres at once.
 NATIONAL_PARTNERS = (
@@ -191,6 +221,71 @@ CANCEL_NOTES = (
     "Dibatalkan: peserta belum memenuhi kuota.",
 )
 
+# What came of an activity, by its type: {umkm} UMKM reached, {part} participants.
+OUTCOME_NOTES = {
+    "training": (
+        "{part} peserta hadir; {umkm} UMKM menyelesaikan praktik dan menyusun rencana tindak lanjut.",
+        "Materi diterima baik; {umkm} UMKM minta kelas lanjutan, dijadwalkan bersama mitra.",
+    ),
+    "mentoring": (
+        "{umkm} UMKM didampingi langsung; catatan kemajuan tiap usaha dikirim ke mitra.",
+        "Pendampingan selesai; {umkm} UMKM memperbaiki pencatatan dan tata letak usaha.",
+    ),
+    "consultation": (
+        "{umkm} UMKM berkonsultasi; 9 berkas pengajuan dilengkapi di tempat.",
+        "Klinik ramai; {umkm} UMKM mendapat jadwal tindak lanjut dengan petugas mitra.",
+    ),
+    "business_matching": (
+        "{umkm} UMKM bertemu calon pembeli; 6 kesepakatan awal dicatat.",
+        "Temu usaha menghasilkan 4 kontrak pasok dan daftar minat dari pembeli lain.",
+    ),
+    "exhibition": (
+        "{umkm} UMKM memamerkan produk; transaksi di tempat dan pesanan lanjutan dicatat.",
+        "Pameran dikunjungi ramai; {umkm} UMKM mendapat kontak pembeli baru.",
+    ),
+    "certification": (
+        "{umkm} UMKM mengajukan sertifikat halal; berkas lengkap diserahkan ke lembaga.",
+        "Pendampingan sertifikasi: {umkm} UMKM lulus verifikasi dokumen.",
+    ),
+    "other": (
+        "{part} peserta mengikuti kunjungan; {umkm} UMKM menyusun rencana kemitraan.",
+        "Kunjungan selesai; mitra membuka peluang magang bagi {umkm} UMKM.",
+    ),
+}
+
+# A partner's question before accepting, and the centre's answer.
+QUESTIONS = (
+    ("Berapa UMKM yang ikut dan dari sektor apa saja?",
+     "Sekitar 40 UMKM, sebagian besar kuliner dan kerajinan; daftar nama kami lampirkan."),
+    ("Apakah tempat kegiatan disediakan PLUT?",
+     "Ya, aula PLUT-KUMKM dengan kapasitas 80 orang dan proyektor."),
+    ("Siapa narasumber dari pihak PLUT dan berapa hari kegiatannya?",
+     "Konsultan bidang layanan terkait; dua hari, Selasa dan Rabu."),
+    ("Mohon jelaskan kriteria UMKM peserta.",
+     "UMKM binaan yang sudah memiliki NIB dan beroperasi minimal satu tahun."),
+    ("Bisakah jadwal digeser ke pekan berikutnya?",
+     "Bisa; tanggal mulai kami sesuaikan seperti yang tertera."),
+)
+
+DECLINE_REASONS = (
+    "Anggaran program kemitraan tahun ini sudah teralokasi seluruhnya.",
+    "Wilayah ini belum termasuk cakupan layanan kantor cabang kami.",
+    "Tim kami sedang menangani program serupa di kabupaten lain pada periode yang sama.",
+    "Usulan belum sesuai fokus CSR kami tahun ini (UMKM ekspor).",
+    "Jumlah peserta di bawah ketentuan minimal program kami.",
+    "Periode kegiatan bertepatan dengan tutup buku; diajukan lagi tahun depan.",
+    "Kami hanya dapat bermitra melalui perjanjian di tingkat provinsi.",
+    "Narasumber yang dibutuhkan tidak tersedia pada periode tersebut.",
+)
+
+COLLABORATION_CANCEL_REASONS = (
+    "Anggaran daerah untuk kegiatan ini direalokasi ke penanganan bencana.",
+    "Mitra mengganti penanggung jawab program; diusulkan ulang tahun depan.",
+    "Peserta sasaran sudah mengikuti program serupa dari dinas.",
+    "Gedung PLUT sedang direnovasi pada periode kegiatan.",
+    "Kesepakatan dengan mitra dialihkan ke perjanjian tingkat provinsi.",
+)
+
 # Current-looking collaborations (today is late 2026), on centre x partner pairs of 2023:
 # (centre, partner, status, service area, title, starts_on, ends_on, respond_by,
 #  proposed_at "YYYY-MM-DD HH:MM" UTC or None, answered_at or None, reason or question)
@@ -249,7 +344,57 @@ CURRENT_COLLABORATIONS = (
      "Pelatihan Pengolahan Ikan Asap Morotai 2026",
      date(2026, 5, 4), date(2026, 8, 28), date(2026, 4, 17), "2026-03-30 00:30",
      "2026-04-09 03:00", "Jadwal bertepatan dengan musim tangkap; nelayan tidak dapat hadir."),
+    # Accepted, and the start has come: the lifecycle job's work.
+    ("5101", "Asosiasi Perajin Tenun Jembrana", "accepted", "pemasaran",
+     "Kurasi Produk Tenun Jembrana 2026",
+     date(2026, 11, 16), date(2027, 3, 31), date(2026, 10, 30), "2026-10-12 02:00",
+     "2026-10-21 05:30", None),
+    ("7309", "Platform Marketplace Nasional B", "accepted", "teknologi_informasi",
+     "Onboarding Marketplace UMKM Maros 2026",
+     date(2026, 12, 1), date(2027, 4, 30), date(2026, 11, 13), "2026-10-26 01:00",
+     "2026-11-04 03:15", None),
+    # Active past their end: the end reminder, then the automatic close.
+    ("5208", "Hotel Mitra Wisata Gili", "active", "pemasaran",
+     "Etalase Produk UMKM di Hotel Gili 2026",
+     date(2026, 4, 6), date(2026, 10, 30), date(2026, 3, 20), "2026-03-02 02:00",
+     "2026-03-10 04:00", None),
+    ("7172", "Perusahaan Perikanan Swasta Bitung", "active", "jaringan_kerja_sama",
+     "Kemitraan Pasok Ikan Olahan Bitung 2026",
+     date(2026, 6, 1), date(2026, 11, 27), date(2026, 5, 15), "2026-04-27 00:30",
+     "2026-05-06 02:00", None),
+    # Proposed again after the partner's question was answered.
+    ("3511", "Asosiasi Petani Kopi Bondowoso", "proposed", "produksi",
+     "Sertifikasi Mutu Kopi Bondowoso 2027",
+     date(2027, 2, 1), date(2027, 6, 30), date(2026, 12, 18), "2026-11-19 02:00", None, None),
+    # No answer by the deadline.
+    ("5105", "Platform Marketplace Nasional C", "expired", "teknologi_informasi",
+     "Toko Daring Perajin Songket Klungkung 2026",
+     date(2026, 11, 2), date(2027, 2, 26), date(2026, 10, 9), "2026-09-21 01:30", None, None),
+    # Cancelled by the centre after the partner accepted.
+    ("3507", "Asosiasi Perajin Keramik Malang", "cancelled", "produksi",
+     "Desain Kemasan Keramik Malang 2026",
+     date(2026, 9, 7), date(2026, 12, 18), date(2026, 8, 21), "2026-08-03 02:00",
+     "2026-08-11 06:00", None),
 )  # fmt: skip
+
+# What happened before a current collaboration reached its status ("YYYY-MM-DD HH:MM" UTC).
+CURRENT_HISTORY = {
+    "Sertifikasi Mutu Kopi Bondowoso 2027": {
+        "first_proposed": "2026-11-05 02:00", "asked": "2026-11-11 03:30",
+        "question": ("Berapa petani yang akan disertifikasi dan siapa pendampingnya?",
+                     "Tiga puluh petani binaan; pendamping dari konsultan produksi PLUT."),
+    },
+    "Pendampingan Legalitas Usaha Biak Numfor 2027": {
+        "first_proposed": "2026-10-23 00:00", "asked": "2026-10-27 02:00",
+        "question": ("Apakah peserta sudah memiliki NIB?",
+                     "Sebagian; pendampingan dimulai dengan pengurusan NIB di OSS."),
+    },
+    "Desain Kemasan Keramik Malang 2026": {
+        "cancelled": ("2026-10-05 03:00",
+                      "Perajin peserta pindah ke program kemasan dinas provinsi; diusulkan ulang 2027."),
+    },
+}
+
 
 # (collaboration title, type, title, date, status, participants, umkm reached)
 CURRENT_ACTIVITIES = (
@@ -265,6 +410,16 @@ CURRENT_ACTIVITIES = (
      date(2027, 1, 13), "planned", 0, 0),
     ("Onboarding Marketplace UMKM Kabupaten Malang 2027", "training",
      "Pelatihan Onboarding Marketplace", date(2027, 1, 20), "planned", 0, 0),
+    ("Etalase Produk UMKM di Hotel Gili 2026", "exhibition", "Pameran Produk UMKM",
+     date(2026, 7, 18), "held", 64, 31),
+    ("Etalase Produk UMKM di Hotel Gili 2026", "business_matching", "Temu Bisnis dengan Pembeli",
+     date(2026, 9, 25), "held", 38, 22),
+    ("Kemitraan Pasok Ikan Olahan Bitung 2026", "business_matching", "Forum Kemitraan UMKM",
+     date(2026, 8, 12), "held", 45, 27),
+    ("Kurasi Produk Tenun Jembrana 2026", "exhibition", "Kurasi Produk Tenun",
+     date(2026, 12, 10), "planned", 0, 0),
+    ("Desain Kemasan Keramik Malang 2026", "mentoring", "Pendampingan Desain Kemasan",
+     date(2026, 10, 20), "cancelled", 0, 0),
 )  # fmt: skip
 
 # (centre, partner, kind, number, signed_on, valid_until) on 2023 partnerships.

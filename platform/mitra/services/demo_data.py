@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from importlib import resources
 
 from sqlalchemy import func, select
@@ -26,6 +26,7 @@ from mitra.models import (
     SERVICE_AREAS,
     Activity,
     Agreement,
+    AuditEntry,
     Centre,
     Collaboration,
     Partner,
@@ -35,12 +36,20 @@ from mitra.models import (
     User,
 )
 from mitra.security.passwords import hash_password
+from mitra.services import audit
 from mitra.services import demo_catalogue as cat
+from mitra.services.demo_plan import (
+    HELD_ACTIVITIES_2023,
+    SEED,
+    Collab,
+    plan_2023,
+    plan_current,
+    reported_at,
+)
+from mitra.services.demo_plan import Activity as PlannedActivity
 
-SEED = 2023
 DEMO_PASSWORD = "mitra-demo-2023"  # nosec B105  # published demo password; refused in production
-HELD_ACTIVITIES_2023 = 49
-CANCELLED_ACTIVITIES_2023 = 4
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "HELD_ACTIVITIES_2023", "load_reference_data", "seed_demo"]
 
 # (role, e-mail, password) of every demo login; `make run` prints them.
 DEMO_LOGINS = [
@@ -51,7 +60,7 @@ DEMO_LOGINS = [
     ("partner_user", "mitra.bank@mitra.test", DEMO_PASSWORD),
 ]
 
-# e-mail -> (name, centre code, partner name, zone)
+# e-mail -> (name, centre code, partner name, zone) of the printed logins
 _DEMO_USERS = {
     "admin@mitra.test": ("Admin Kementerian", None, None, "Asia/Jakarta"),
     "manajer.malang@mitra.test": ("Manajer PLUT-KUMKM Malang", "3507", None, "Asia/Jakarta"),
@@ -73,10 +82,14 @@ TABLES = (
     ("agreements", Agreement),
     ("collaborations", Collaboration),
     ("activities", Activity),
+    ("audit_entries", AuditEntry),
 )
 _TABLE_MODELS = dict(TABLES)
 
 Progress = Callable[[str, int, int], None]  # (table, rows in the table, rows created now)
+
+
+_YEAR = re.compile(r"\b(20\d\d)\b")
 
 
 def _csv_rows(name: str) -> list[dict[str, str]]:
@@ -94,39 +107,6 @@ def _catalogue_centres() -> list[tuple[str, str, dict[str, str]]]:
         else:
             centres.append((regency, f"PLUT-KUMKM {row['regency_name']}", row))
     return centres
-
-
-def _utc(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
-
-
-@dataclass
-class _Collab:
-    centre: str
-    partner: str
-    title: str
-    service_area: str
-    starts_on: date
-    ends_on: date
-    respond_by: date | None
-    target_umkm: int
-    status: str
-    proposed_at: datetime | None
-    answered_at: datetime | None
-    decline_reason: str | None = None
-    info_question: str | None = None
-
-
-@dataclass
-class _Activity:
-    collab: _Collab
-    type: str
-    title: str
-    date: date
-    status: str
-    participants: int
-    umkm_reached: int
-    notes: str | None = None
 
 
 class _Seeder:
@@ -173,21 +153,27 @@ class _Seeder:
         rng = random.Random(SEED + 1)  # nosec B311  # reproducible demo data, not a secret
         existing = {c.code: c for c in self.session.scalars(select(Centre))}
         for code, name, row in _catalogue_centres():
-            drawn_year, drawn_funding = (
-                rng.randint(2013, 2021),
-                rng.choice(("DAK Fisik", "APBN Kemenkop UKM")),
-            )
+            latest = min([2021, *(int(y) for y in _YEAR.findall(row["source_note"]))])
+            drawn_year = rng.randint(2013, max(2013, latest))
+            drawn_funding = rng.choice(("DAK Fisik", "APBN Kemenkop UKM"))
+            year, status, funding = cat.CENTRE_FACTS.get(code, (None, "operational", None))
             if code in cat.NEW_PLUT_CODES:
-                tier, year, funding = "premium", 2022, "DAK Fisik 2022"
+                tier = "premium"
+                if code in cat.REVITALISED_NEW_PLUT:
+                    status, funding = "revitalised", "DAK Fisik 2022 (revitalisasi)"
+                elif year is None:
+                    year = 2022
+                funding = funding or "DAK Fisik 2022"
             else:
-                tier, funding = "reguler", drawn_funding
-                year = cat.ATTESTED_YEARS.get(code, drawn_year)
+                tier = "reguler"
+            if year is None and status != "under_construction":
+                year = drawn_year
             if code not in existing:
                 existing[code] = Centre(
                     code=code, region_code=row["regency_code"], name=name,
                     regency_name=row["regency_name"], province_code=row["province_code"],
-                    zone=row["iana_zone"], tier=tier, status="operational",
-                    established_year=year, funding=funding,
+                    zone=row["iana_zone"], tier=tier, status=status,
+                    established_year=year, funding=funding or drawn_funding,
                 )  # fmt: skip
                 self._add("centres", existing[code])
         self._done("centres")
@@ -209,25 +195,33 @@ class _Seeder:
     def users(self) -> None:
         centres, partners = self._centres(), self._partners()
         existing = {e.lower() for e in self.session.scalars(select(User.email))}
-        for role, email, password in DEMO_LOGINS:
+        # One hash for every demo login (they share the printed password): hashing is slow on
+        # purpose, and the demo is loaded at every `mitra up` on an empty database.
+        password_hash = None
+        for role, email, name, centre_code, partner_name, zone in _people():
             if email in existing:
                 continue
-            name, centre_code, partner_name, zone = _DEMO_USERS[email]
+            password_hash = password_hash or hash_password(DEMO_PASSWORD)
             self._add("users", User(
-                email=email, name=name, role=role, password_hash=hash_password(password),
+                email=email, name=name, role=role, password_hash=password_hash,
                 centre_id=centres[centre_code].id if centre_code else None,
                 partner_id=partners[partner_name].id if partner_name else None,
                 language="id", zone=zone,
             ))  # fmt: skip
         self._done("users")
 
-    def collaborations(self, collabs: list[_Collab], activities: list[_Activity]) -> None:
+    def collaborations(self, collabs: list[Collab], activities: list[PlannedActivity]) -> None:
         s = self.session
         centres, partners = self._centres(), self._partners()
-        managers = {u.centre_id: u.id for u in s.scalars(select(User).where(User.role == "centre_manager"))}
+        staff = {}
+        for user in s.scalars(select(User).where(User.role.in_(("centre_manager", "partner_user")))
+                             .order_by(User.id)):
+            key = ("centre", user.centre_id) if user.centre_id else ("partner", user.partner_id)
+            staff.setdefault(key, user)
         links = {(p.centre_id, p.partner_id): p for p in s.scalars(select(Partnership))}
         rows = {(c.centre_id, c.partner_id, c.title): c for c in s.scalars(select(Collaboration))}
         saved: dict[int, Collaboration] = {}
+        new_rows: list[tuple[Collaboration, Collab]] = []
         for spec in collabs:
             centre, partner = centres[spec.centre], partners[spec.partner]
             link = links.get((centre.id, partner.id))
@@ -241,7 +235,7 @@ class _Seeder:
                 self._add("partnerships", link)
             row = rows.get((centre.id, partner.id, spec.title))
             if row is None:
-                stamp = spec.proposed_at or _FALLBACK_STAMP
+                created = spec.history[0][0]
                 row = rows[centre.id, partner.id, spec.title] = Collaboration(
                     centre=centre, partner=partner, partnership=link, title=spec.title,
                     service_area=spec.service_area, description=_description(spec),
@@ -249,31 +243,51 @@ class _Seeder:
                     target_umkm=spec.target_umkm, status=spec.status,
                     proposed_at=spec.proposed_at, answered_at=spec.answered_at,
                     decline_reason=spec.decline_reason, info_question=spec.info_question,
-                    created_by_id=managers.get(centre.id),
-                    created_at=stamp - timedelta(days=2), updated_at=spec.answered_at or stamp,
+                    created_by_id=staff[("centre", centre.id)].id,
+                    created_at=created, updated_at=spec.history[-1][0],
                 )  # fmt: skip
                 self._add("collaborations", row)
+                new_rows.append((row, spec))
             saved[id(spec)] = row
         s.flush()
         have = {(a.collaboration_id, a.title, a.date) for a in s.scalars(select(Activity))}
+        new_activities: list[tuple[Activity, PlannedActivity]] = []
         for spec in activities:
             collab = saved[id(spec.collab)]
             if (collab.id, spec.title, spec.date) in have:
                 continue
-            reported = None
-            if spec.status == "held":
-                reported = datetime.combine(spec.date + timedelta(days=2), time(3), UTC)
-            stamp = datetime.combine(spec.date - timedelta(days=21), time(2), UTC)
-            self._add("activities", Activity(
+            partner_user = staff[("partner", collab.partner_id)]
+            confirmed = next((step[0] for step in spec.history if step[2] == "activity.confirm"), None)
+            row = Activity(
                 collaboration=collab, type=spec.type, title=spec.title,
                 service_area=spec.collab.service_area, date=spec.date,
                 location=collab.centre.regency_name, status=spec.status,
                 participants=spec.participants, umkm_reached=spec.umkm_reached,
-                notes=spec.notes, reported_at=reported,
-                created_at=stamp, updated_at=reported or stamp,
-            ))  # fmt: skip
+                notes=spec.notes, document_ref=spec.document_ref, reported_at=reported_at(spec),
+                confirmed_at=confirmed, confirmed_by_id=partner_user.id if confirmed else None,
+                created_at=spec.history[0][0], updated_at=spec.history[-1][0],
+            )  # fmt: skip
+            self._add("activities", row)
+            new_activities.append((row, spec))
             have.add((collab.id, spec.title, spec.date))
-        self._done("partnerships", "collaborations", "activities")
+        s.flush()
+        # The audit trail of what was created now: the timelines tell how each one got here.
+        for subject_type, made in (("collaboration", new_rows), ("activity", new_activities)):
+            for row, spec in made:
+                collaboration = row if subject_type == "collaboration" else row.collaboration
+                for at, who, action, before, after in spec.history:
+                    if who in ("centre", "partner"):
+                        key = (who, collaboration.centre_id if who == "centre" else collaboration.partner_id)
+                        actor = staff[key].actor
+                    else:
+                        actor = who
+                    self._audit(at=at, actor=actor, action=action, subject_type=subject_type,
+                                subject_id=row.id, before=before, after=after)
+        self._done("partnerships", "collaborations", "activities", "audit_entries")
+
+    def _audit(self, *, at: datetime, actor: str, action: str, **entry) -> None:
+        audit.record(self.session, actor=actor, action=action, at=at, **entry)
+        self.created["audit_entries"] += 1
 
     def agreements(self) -> None:
         centres, partners = self._centres(), self._partners()
@@ -301,7 +315,7 @@ def _count(session: Session, table: str) -> int:
     return session.scalar(select(func.count()).select_from(_TABLE_MODELS[table])) or 0
 
 
-def _description(spec: _Collab) -> str:
+def _description(spec: Collab) -> str:
     area = next(name for code, name, _en in SERVICE_AREAS if code == spec.service_area)
     return (
         f"Kerja sama bidang layanan {area} antara PLUT-KUMKM dan {spec.partner}, "
@@ -309,75 +323,25 @@ def _description(spec: _Collab) -> str:
     )
 
 
-def _plan_2023() -> tuple[list[_Collab], list[_Activity]]:
-    """The completed 2023 collaborations (every partner, the 32 centres) and their activities."""
-    rng = random.Random(SEED + 2)  # nosec B311  # reproducible demo data, not a secret
-    regencies = {code: row["regency_name"] for code, _name, row in _catalogue_centres()}
-    kinds = dict(cat.NATIONAL_PARTNERS) | {n: k for _c, n, k in cat.LOCAL_PARTNERS}
-    pairs = [(code, name) for code, name, _kind in cat.LOCAL_PARTNERS]
-    for name, _kind in cat.NATIONAL_PARTNERS:
-        codes = cat.FIXED_NATIONAL_CENTRES.get(name)
-        if codes is None:
-            codes = rng.sample(cat.CENTRES_2023, rng.randint(1, 3))
-        pairs += [(code, name) for code in codes]
-    collabs = []
-    for code, name in pairs:
-        area = rng.choice(cat.TYPE_AREAS[kinds[name]])
-        title = f"{rng.choice(cat.COLLABORATION_TITLES[area])} {regencies[code]} 2023"
-        starts = date(2023, 3, 1) + timedelta(days=rng.randint(0, 121))
-        ends = min(starts + timedelta(days=rng.randint(45, 170)), date(2023, 12, 20))
-        respond_by = starts - timedelta(days=rng.randint(7, 21))
-        proposed = datetime.combine(
-            respond_by - timedelta(days=rng.randint(14, 35)), time(rng.choice((1, 2, 3, 6))), UTC
-        )
-        answered = proposed + timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 6))
-        collabs.append(_Collab(
-            centre=code, partner=name, title=title, service_area=area, starts_on=starts,
-            ends_on=ends, respond_by=respond_by, target_umkm=rng.randrange(10, 201, 5),
-            status="completed", proposed_at=proposed, answered_at=answered,
-        ))  # fmt: skip
-    activities: list[_Activity] = []
-    order = collabs[:]
-    rng.shuffle(order)
-    held = iter(order)
-    while len(activities) < HELD_ACTIVITIES_2023:
-        collab = next(held)
-        count = min(rng.choice((1, 1, 2)), HELD_ACTIVITIES_2023 - len(activities))
-        for kind, title in rng.sample(cat.ACTIVITY_KINDS[collab.service_area], count):
-            participants = rng.randint(10, 120)
-            activities.append(_Activity(
-                collab, kind, title, _day_within(rng, collab), "held", participants,
-                rng.randint(max(1, participants * 6 // 10), participants),
-            ))  # fmt: skip
-    for note in cat.CANCEL_NOTES[:CANCELLED_ACTIVITIES_2023]:
-        collab = next(held)
-        kind, title = rng.choice(cat.ACTIVITY_KINDS[collab.service_area])
-        activities.append(_Activity(collab, kind, title, _day_within(rng, collab), "cancelled", 0, 0, note))
-    return collabs, activities
-
-
-def _day_within(rng: random.Random, collab: _Collab) -> date:
-    return collab.starts_on + timedelta(days=rng.randint(0, (collab.ends_on - collab.starts_on).days))
-
-
-def _plan_current() -> tuple[list[_Collab], list[_Activity]]:
-    """Late-2026 collaborations in every state, for the dashboards; none starts in 2023."""
-    collabs = []
-    for row in cat.CURRENT_COLLABORATIONS:
-        code, partner, status, area, title, starts, ends, respond_by, proposed, answered, text = row
-        collabs.append(_Collab(
-            centre=code, partner=partner, title=title, service_area=area, starts_on=starts,
-            ends_on=ends, respond_by=respond_by, target_umkm=40 + 5 * len(collabs),
-            status=status, proposed_at=_utc(proposed), answered_at=_utc(answered),
-            decline_reason=text if status == "declined" else None,
-            info_question=text if status == "info_requested" else None,
-        ))  # fmt: skip
-    by_title = {c.title: c for c in collabs}
-    activities = [
-        _Activity(by_title[collab_title], kind, title, day, status, participants, reached)
-        for collab_title, kind, title, day, status, participants, reached in cat.CURRENT_ACTIVITIES
-    ]
-    return collabs, activities
+def _people() -> list[tuple[str, str, str, str | None, str | None, str]]:
+    """(role, e-mail, name, centre code, partner name, zone) of every demo account: the printed
+    logins, a manager for every centre with collaborations and a desk officer for every
+    partner (they are who the timelines name; they share the demo password)."""
+    people = [(role, email, *_DEMO_USERS[email]) for role, email, _password in DEMO_LOGINS]
+    centres = {code: (name, row["iana_zone"]) for code, name, row in _catalogue_centres()}
+    managed = {centre for _role, _email, _name, centre, _partner, _zone in people if centre}
+    for code in cat.CENTRES_2023:
+        if code not in managed:
+            name, zone = centres[code]
+            people.append(("centre_manager", f"manajer.{code.lower()}@mitra.test",
+                           f"Manajer {name}", code, None, zone))
+    covered = {partner for *_rest, partner, _zone in people if partner}
+    names = [name for name, _kind in cat.NATIONAL_PARTNERS] + [n for _c, n, _k in cat.LOCAL_PARTNERS]
+    for number, name in enumerate(names, start=1):
+        if name not in covered:
+            people.append(("partner_user", f"kemitraan.{number:02d}@mitra.test",
+                           f"Petugas Kemitraan {name}", None, name, "Asia/Jakarta"))
+    return people
 
 
 def load_reference_data(session: Session, *, commit: bool = True) -> dict[str, int]:
@@ -397,8 +361,10 @@ def seed_demo(session: Session, *, progress: Progress | None = None) -> dict[str
         seeder.centres()
         seeder.partners()
         seeder.users()
-        collabs, activities = _plan_2023()
-        current, planned = _plan_current()
+        regencies = {code: row["regency_name"] for code, _name, row in _catalogue_centres()}
+        zones = {code: row["iana_zone"] for code, _name, row in _catalogue_centres()}
+        collabs, activities = plan_2023(regencies, zones)
+        current, planned = plan_current(zones)
         seeder.collaborations(collabs + current, activities + planned)
         seeder.agreements()
         session.commit()

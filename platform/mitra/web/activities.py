@@ -60,7 +60,7 @@ def report(ident: int):
     if not form.validate_on_submit():
         return feedback.refused(key, form, back)
     data = {"participants": form.participants.data, "umkm_reached": form.umkm_reached.data,
-            "notes": form.notes.data or None}
+            "notes": form.notes.data or None, "document_ref": form.document_ref.data or None}
     try:
         activities.report(user, ident, data)
     except ServiceError as exc:

@@ -228,6 +228,8 @@ def activity_table(items, collaboration) -> Table:
             Column("status", _l("Status"), "badge", labels.ACTIVITY_STATUS),
             Column("participants", _l("Participants"), "number"),
             Column("umkm_reached", _l("UMKM reached"), "number"),
+            Column("notes", _l("Outcome notes")),
+            Column("document_ref", _l("Document reference")),
             Column("report", _l("Outcome"), "link"),
             Column("confirmation", _l("Partner confirmation"), "link"),
             Column("change", _l("Change"), "link"),
@@ -238,6 +240,7 @@ def activity_table(items, collaboration) -> Table:
                 "status": a.status,
                 "participants": a.participants if a.status == "held" else None,
                 "umkm_reached": a.umkm_reached if a.status == "held" else None,
+                "notes": a.notes, "document_ref": a.document_ref,
                 "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
                 if may_report and a.status == "planned" and a.date <= today else None,
                 "confirmation": _confirmation(a, may_confirm),

@@ -56,6 +56,7 @@ CENTRE_STATUS = {
     "operational": _l("Operational"),
     "under_construction": _l("Under construction"),
     "revitalising": _l("Being revitalised"),
+    "revitalised": _l("Revitalised"),
 }
 ROLE = {
     "ministry_admin": _l("Ministry admin"),
@@ -78,7 +79,8 @@ MONTHS_SHORT = (
     _l("Jul"), _l("Aug"), _l("Sep"), _l("Oct"), _l("Nov"), _l("Dec"),
 )  # fmt: skip
 
-# The timeline's words for each audited action.
+# The words for each audited action, read after the actor's name ("Manajer Malang planned an
+# activity"). Every action the code writes has one: tests/web/test_action_labels.py finds them.
 ACTION = {
     "collaboration.create": _l("drafted the collaboration"),
     "collaboration.update": _l("changed the proposal"),
@@ -96,7 +98,34 @@ ACTION = {
     "activity.update": _l("changed an activity"),
     "activity.report": _l("reported an activity's outcome"),
     "activity.cancel": _l("cancelled an activity"),
+    "activity.confirm": _l("confirmed taking part in an activity"),
+    "agreement.record": _l("recorded an agreement"),
+    "centre.create": _l("registered a centre"),
+    "centre.update": _l("changed a centre's record"),
+    "partner.create": _l("registered a partner"),
+    "partner.update": _l("changed a partner's record"),
+    "partnership.create": _l("registered a partnership"),
+    "partnership.status_changed": _l("moved the partnership to a new status"),
+    "user.created": _l("created a login"),
+    "user.update": _l("changed a profile"),
+    "user.password_changed": _l("changed the password"),
+    "user.password_reset_requested": _l("asked for a password reset"),
+    "user.password_reset": _l("reset the password"),
+    "auth.login": _l("signed in"),
+    "auth.login_failed": _l("failed to sign in"),
+    "auth.token_revoked": _l("revoked an API token"),
+    "reminder.sent": _l("marked an e-mail as delivered"),
+    "reminder.resend": _l("had an e-mail sent again"),
+    "reminder.cancel": _l("cancelled an e-mail"),
 }
+# What a page says of an action that has no words yet: never its code.
+UNKNOWN_ACTION = _l("made a change")
+
+
+def action_label(code: str) -> str:
+    return str(ACTION.get(code, UNKNOWN_ACTION))
+
+
 def service_area_name(code: str | None) -> str:
     """The service area's name as the database holds it, in the viewer's language."""
     english = str(get_locale()) == "en"

@@ -97,30 +97,39 @@ class TimelineEntry:
     at: datetime
     action: str
     actor: audit.Actor
-    text: str | None
+    text: str | None  # the reason, question, answer, summary or outcome notes recorded with it
     subject_type: str
     subject_id: int | None
+    activity: Activity | None = None  # the activity an activity entry is about
+    document_ref: str | None = None  # where the evidence of an activity held is kept
+
+
+# The free text an action records, in the audit entry's `after`, first found wins.
+TEXT_KEYS = ("reason", "question", "answer", "summary", "notes")
 
 
 def timeline(principal: Principal, collaboration: Collaboration) -> list[TimelineEntry]:
     """The collaboration's audit trail and its activities', oldest first (a partner's from
-    the proposal on, as the API's history)."""
+    the proposal on, as the API's history); an activity's entries name the activity, and its
+    report shows the outcome notes and document."""
     entries = list(db.session.scalars(collaborations.history(principal, collaboration.id)))
-    activity_ids = list(db.session.scalars(
-        activities.search_in(principal, collaboration.id).with_only_columns(Activity.id)
-    ))
-    if activity_ids:
+    found = {a.id: a for a in db.session.scalars(activities.search_in(principal, collaboration.id))}
+    if found:
         entries += list(db.session.scalars(
             select(AuditEntry).where(AuditEntry.subject_type == "activity",
-                                     AuditEntry.subject_id.in_(activity_ids))
+                                     AuditEntry.subject_id.in_(list(found)))
         ))
     entries.sort(key=lambda e: e.id)
     actors = audit.actors(e.actor for e in entries)
     result = []
     for entry in entries:
         after = entry.after or {}
-        text = (after.get("reason") or after.get("question") or after.get("answer")
-                or after.get("summary"))
+        text = next((after[key] for key in TEXT_KEYS if after.get(key)), None)
+        activity = found.get(entry.subject_id) if entry.subject_type == "activity" else None
+        document = after.get("document_ref")
+        if entry.action == "activity.report" and activity is not None:
+            # Reports audited before notes and document were: the activity holds what was reported.
+            text, document = text or activity.notes, document or activity.document_ref
         result.append(TimelineEntry(entry.at, entry.action, actors[entry.actor], text,
-                                    entry.subject_type, entry.subject_id))
+                                    entry.subject_type, entry.subject_id, activity, document))
     return result

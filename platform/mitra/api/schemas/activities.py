@@ -21,7 +21,10 @@ class ActivitySchema(Schema):
     status = fields.String(required=True)
     participants = fields.Integer(required=True)
     umkm_reached = fields.Integer(required=True)
-    notes = fields.String(required=True, allow_none=True)
+    notes = fields.String(required=True, allow_none=True,
+                          metadata={"description": "the outcome, or why it was cancelled"})
+    document_ref = fields.String(required=True, allow_none=True, metadata={
+        "description": "where the evidence is kept: attendance list, report (archive number or path)"})
     reported_at = fields.DateTime(required=True, allow_none=True)
     confirmed_at = fields.DateTime(required=True, allow_none=True,
                                    metadata={"description": "when the partner confirmed it takes part"})
@@ -51,6 +54,7 @@ class ActivityReportSchema(Schema):
     participants = count(required=True)
     umkm_reached = count(required=True)
     notes = optional_text(10_000, multiline=True, allow_none=True)
+    document_ref = optional_text(255, allow_none=True)
 
 
 ActivityListArgs = list_args(

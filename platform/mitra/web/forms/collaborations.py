@@ -120,5 +120,9 @@ class ReportForm(Form):
         InputRequired(WHOLE_NUMBER), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
     umkm_reached = IntegerField(_l("UMKM reached"), invalid_value_message=WHOLE_NUMBER, validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=0, max=10_000_000, message=NOT_NEGATIVE)])
-    notes = ParagraphsField(_l("Notes"), validators=[Optional(), _text(10_000)])
+    notes = ParagraphsField(_l("Outcome notes"), validators=[Optional(), _text(10_000)],
+                            description=_l("What came of it: results, follow-up agreed."))
+    document_ref = LineField(_l("Document reference"), validators=[Optional(), _text(255)],
+                             description=_l("Where the attendance list or report is kept, for "
+                                            "example its archive number."))
     submit = SubmitField(_l("Report the outcome"))
