@@ -20,13 +20,17 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE ADD/DROP COLUMN, not a batch copy: SQLite (3.35+) drops a column with no
+# constraint or index in place, while copying `collaborations` would mean dropping a table that
+# activities and audit rows refer to, which foreign keys (on, and not switchable inside the
+# migration's transaction) refuse.
+
+
 def upgrade():
-    with op.batch_alter_table('collaborations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('closing_summary', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('closing_outcomes', sa.JSON(), nullable=True))
+    op.add_column('collaborations', sa.Column('closing_summary', sa.Text(), nullable=True))
+    op.add_column('collaborations', sa.Column('closing_outcomes', sa.JSON(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('collaborations', schema=None) as batch_op:
-        batch_op.drop_column('closing_outcomes')
-        batch_op.drop_column('closing_summary')
+    op.drop_column('collaborations', 'closing_outcomes')
+    op.drop_column('collaborations', 'closing_summary')

@@ -34,7 +34,9 @@ def _held_activity(world) -> tuple[int, int]:
     """A collaboration that went through a question and an answer, with one activity held and
     reported through the report page, and one cancelled."""
     manager, partner = world.users["manager"], world.users["partner"]
-    c = world.proposal()
+    today = utcnow().date()
+    # Under way: the activities held days ago fall inside its period.
+    c = world.proposal(starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=60))
     collaborations.act(partner, c, "request_info", "Berapa UMKM per kelas?")
     collaborations.act(manager, c, "revise", "Dua puluh UMKM per kelas.")
     collaborations.act(partner, c, "accept")

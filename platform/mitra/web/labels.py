@@ -114,6 +114,8 @@ ACTION = {
     "auth.login": _l("signed in"),
     "auth.login_failed": _l("failed to sign in"),
     "auth.token_revoked": _l("revoked an API token"),
+    "auth.login_throttled": _l("was refused sign-in after too many failures"),
+    "auth.login_ceiling_reached": _l("had many failed sign-ins from many places"),
     "reminder.sent": _l("marked an e-mail as delivered"),
     "reminder.resend": _l("had an e-mail sent again"),
     "reminder.cancel": _l("cancelled an e-mail"),
