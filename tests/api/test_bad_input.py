@@ -156,7 +156,7 @@ def test_report_with_negative_counts_names_them(world):
     world.act("manager", draft["id"], "propose")
     world.act("partner", draft["id"], "accept")
     activity = world.call("manager", "POST", f"{COLLABORATIONS}/{draft['id']}/activities",
-                          json={"type": "training", "date": "2020-01-01"}).get_json()
+                          json={"type": "training", "date": "2031-04-01"}).get_json()
     response = world.call("manager", "POST", f"/api/v1/activities/{activity['id']}/report",
                           json={"participants": -3, "umkm_reached": "lima"})
     assert_refused(response, 422, "participants", "umkm_reached")

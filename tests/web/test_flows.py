@@ -102,7 +102,8 @@ def test_question_answer_accept_and_the_timeline_names_both_people(world):
 
 
 def test_plan_an_activity_and_report_its_outcome(world):
-    c = world.proposal()
+    today = utcnow().date()
+    c = world.proposal(starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=60))
     collaborations.act(world.users["partner"], c, "accept")
     manager = world.visitor("manager")
     past = (utcnow().date() - timedelta(days=3)).isoformat()

@@ -150,7 +150,7 @@ def test_secure_flag_reaches_the_cookie(app_config, server_app, world):
 @pytest.fixture
 def proxied_app(app_config, app):
     """The app as configured behind one reverse proxy (MITRA_TRUSTED_PROXIES=1)."""
-    served = create_app({**app_config, "MITRA_TRUSTED_PROXIES": 1})
+    served = create_app({**app_config, "MITRA_TRUSTED_PROXIES": 1, "MITRA_BASE_URL": "https://mitra.example"})
     yield served
     with served.app_context():
         db.engine.dispose()
