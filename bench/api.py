@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 PASSWORD = "bench-password-2026"
-BARE_APP = '''
+BARE_APP = """
 import os
 from flask import Flask
 from sqlalchemy import create_engine, text
@@ -47,8 +47,8 @@ def bare():
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO bench_rows (note) VALUES ('x')"))
     return {"ok": True}, 201
-'''
-LUA_PROPOSE = '''
+"""
+LUA_PROPOSE = """
 local counter = 0
 local threads = {}
 function setup(thread) thread:set("tid", #threads); table.insert(threads, thread) end
@@ -58,7 +58,7 @@ function request()
   counter = counter + 1
   return wrk.format("POST", "/api/v1/collaborations/" .. id .. "/propose", nil, "{}")
 end
-'''
+"""
 
 
 def log(message: str) -> None:
@@ -98,31 +98,58 @@ def prepare_database(url: str, drafts: int) -> tuple[int, int]:
     with app.app_context():
         upgrade()
         load_reference_data(db.session)
-        centre = Centre(code="3507", region_code="3507", name="PLUT-KUMKM Kabupaten Malang",
-                        regency_name="Kabupaten Malang", province_code="35", zone="Asia/Jakarta")
+        centre = Centre(
+            code="3507",
+            region_code="3507",
+            name="PLUT-KUMKM Kabupaten Malang",
+            regency_name="Kabupaten Malang",
+            province_code="35",
+            zone="Asia/Jakarta",
+        )
         partner = Partner(name="Bank BUMN Bench", type="bank", scope="national")
         db.session.add_all([centre, partner])
         db.session.flush()
-        db.session.add(User(email="bench@mitra.test", name="Bench", role="centre_manager",
-                            centre_id=centre.id, password_hash=hash_password(PASSWORD)))
+        db.session.add(
+            User(
+                email="bench@mitra.test",
+                name="Bench",
+                role="centre_manager",
+                centre_id=centre.id,
+                password_hash=hash_password(PASSWORD),
+            )
+        )
         partnership = Partnership(centre_id=centre.id, partner_id=partner.id)
         db.session.add(partnership)
         db.session.flush()
         today = date.today()
         rows = [
-            {"c": centre.id, "p": partner.id, "ps": partnership.id, "t": f"Bench {i}",
-             "s": today + timedelta(days=40), "e": today + timedelta(days=100),
-             "r": today + timedelta(days=30)}
+            {
+                "c": centre.id,
+                "p": partner.id,
+                "ps": partnership.id,
+                "t": f"Bench {i}",
+                "s": today + timedelta(days=40),
+                "e": today + timedelta(days=100),
+                "r": today + timedelta(days=30),
+            }
             for i in range(drafts)
         ]
-        db.session.execute(text(
-            "INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area,"
-            " description, starts_on, ends_on, respond_by, target_umkm, status, version, created_at,"
-            " updated_at) VALUES (:c, :p, :ps, :t, 'pemasaran', '', :s, :e, :r, 10, 'draft', 1,"
-            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), rows)
-        db.session.execute(text("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, note VARCHAR(10))"
-                                if db.engine.dialect.name == "sqlite" else
-                                "CREATE TABLE bench_rows (id BIGSERIAL PRIMARY KEY, note VARCHAR(10))"))
+        db.session.execute(
+            text(
+                "INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area,"
+                " description, starts_on, ends_on, respond_by, target_umkm, status, version, created_at,"
+                " updated_at) VALUES (:c, :p, :ps, :t, 'pemasaran', '', :s, :e, :r, 10, 'draft', 1,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            rows,
+        )
+        db.session.execute(
+            text(
+                "CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, note VARCHAR(10))"
+                if db.engine.dialect.name == "sqlite"
+                else "CREATE TABLE bench_rows (id BIGSERIAL PRIMARY KEY, note VARCHAR(10))"
+            )
+        )
         db.session.commit()
         first = db.session.scalar(text("SELECT min(id) FROM collaborations"))
         db.session.remove()
@@ -132,16 +159,42 @@ def prepare_database(url: str, drafts: int) -> tuple[int, int]:
 
 def gunicorn(target: str, port: int, workers: int, env: dict, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", target],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
-def wrk(url: str, seconds: int, connections: int, threads: int, script: Path, args=(),
-        token: str | None = None) -> dict:
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
-               "-s", str(script), "-H", "Content-Type: application/json"]
+def wrk(
+    url: str, seconds: int, connections: int, threads: int, script: Path, args=(), token: str | None = None
+) -> dict:
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "-s",
+        str(script),
+        "-H",
+        "Content-Type: application/json",
+    ]
     if token:
         command += ["-H", f"Authorization: Bearer {token}"]
     command += [url, "--", *map(str, args)]
@@ -150,8 +203,11 @@ def wrk(url: str, seconds: int, connections: int, threads: int, script: Path, ar
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
-    return {"ok_per_s": (total - (int(bad.group(1)) if bad else 0)) / seconds,
-            "errors": int(bad.group(1)) if bad else 0, "p99_ms": float(p99.group(1)) * scale}
+    return {
+        "ok_per_s": (total - (int(bad.group(1)) if bad else 0)) / seconds,
+        "errors": int(bad.group(1)) if bad else 0,
+        "p99_ms": float(p99.group(1)) * scale,
+    }
 
 
 def main() -> None:
@@ -177,10 +233,16 @@ def main() -> None:
     else:
         database_url = f"sqlite:///{scratch / 'mitra.db'}"
     backend = make_url(database_url).get_backend_name()
-    env = dict(os.environ, DATABASE_URL=database_url, MITRA_INSTANCE_PATH=str(scratch / "instance"),
-               BROKER_URL=f"sqla+sqlite:///{scratch / 'broker.db'}", MITRA_ENV="production",
-               SECRET_KEY="bench", MITRA_BASE_URL="http://127.0.0.1",
-               PYTHONPATH=f"{REPO / 'platform'}:{REPO}")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        MITRA_INSTANCE_PATH=str(scratch / "instance"),
+        BROKER_URL=f"sqla+sqlite:///{scratch / 'broker.db'}",
+        MITRA_ENV="production",
+        SECRET_KEY="bench",
+        MITRA_BASE_URL="http://127.0.0.1",
+        PYTHONPATH=f"{REPO / 'platform'}:{REPO}",
+    )
     os.environ.update(MITRA_INSTANCE_PATH=env["MITRA_INSTANCE_PATH"])
     drafts = 60000
     log(f"{backend}: preparing {drafts} draft collaborations")
@@ -198,17 +260,31 @@ def main() -> None:
         wait_http(f"http://127.0.0.1:{mitra_port}/healthz")
         wait_http(f"http://127.0.0.1:{bare_port}/")
         request = urllib.request.Request(
-            f"http://127.0.0.1:{mitra_port}/api/v1/auth/tokens", method="POST",
+            f"http://127.0.0.1:{mitra_port}/api/v1/auth/tokens",
+            method="POST",
             data=json.dumps({"email": "bench@mitra.test", "password": PASSWORD}).encode(),
-            headers={"Content-Type": "application/json"})
+            headers={"Content-Type": "application/json"},
+        )
         token = json.load(urllib.request.urlopen(request))["token"]
         threads = 2
         log(f"bare INSERT endpoint: wrk {args.seconds} s, {args.connections} connections")
-        results["bare_insert"] = wrk(f"http://127.0.0.1:{bare_port}/bare", args.seconds, args.connections,
-                                     threads, scratch / "post.lua")
+        results["bare_insert"] = wrk(
+            f"http://127.0.0.1:{bare_port}/bare",
+            args.seconds,
+            args.connections,
+            threads,
+            scratch / "post.lua",
+        )
         log(f"propose endpoint: wrk {args.seconds} s, {args.connections} connections")
-        results["propose"] = wrk(f"http://127.0.0.1:{mitra_port}", args.seconds, args.connections,
-                                 threads, scratch / "propose.lua", (first, threads), token)
+        results["propose"] = wrk(
+            f"http://127.0.0.1:{mitra_port}",
+            args.seconds,
+            args.connections,
+            threads,
+            scratch / "propose.lua",
+            (first, threads),
+            token,
+        )
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)

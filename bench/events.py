@@ -142,9 +142,16 @@ def progress(message: str) -> None:
 
 def sample_event(number: int) -> Event:
     return EVENT_TYPE(
-        activity_id=number, collaboration_id=1000 + number % 500, centre_id=1 + number % 70,
-        partner_id=1 + number % 73, type="pelatihan", service_area="pemasaran",
-        date=date(2026, 11, 14), status="planned", participants=30, umkm_reached=25,
+        activity_id=number,
+        collaboration_id=1000 + number % 500,
+        centre_id=1 + number % 70,
+        partner_id=1 + number % 73,
+        type="pelatihan",
+        service_area="pemasaran",
+        date=date(2026, 11, 14),
+        status="planned",
+        participants=30,
+        umkm_reached=25,
         actor="user:12:manajer@plut-jabar.test",
     )
 
@@ -205,8 +212,13 @@ def scratch_database(args, folder: Path) -> Iterator[tuple[str, str]]:
 
 
 def _rabbitmqctl(node: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["rabbitmqctl", "-n", node, *args], capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        ["rabbitmqctl", "-n", node, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @contextmanager
@@ -230,8 +242,10 @@ def scratch_broker(args, folder: Path) -> Iterator[tuple[str, str]]:
         try:
             done = _rabbitmqctl(args.rabbitmq_node, *command)
         except FileNotFoundError as exc:
-            raise BenchError("rabbitmqctl not found: run with --rabbitmq-vhost '' to use BROKER_URL's "
-                             "vhost (its Mitra queues are purged)") from exc
+            raise BenchError(
+                "rabbitmqctl not found: run with --rabbitmq-vhost '' to use BROKER_URL's "
+                "vhost (its Mitra queues are purged)"
+            ) from exc
         if check and done.returncode != 0:
             raise BenchError(f"rabbitmqctl {' '.join(command)} failed: {done.stderr.strip() or done.stdout}")
 
@@ -258,8 +272,13 @@ def raw_kombu(broker_url: str, body: str, count: int, prefetch: int, stall_timeo
     with connect(broker_url) as conn:
         conn.ensure_connection(max_retries=3)
         amqp = topology.is_amqp(conn)
-        queue = Queue(RAW_QUEUE, routing_key=RAW_QUEUE, durable=True, auto_delete=False,
-                      queue_arguments={"x-queue-type": "quorum"} if amqp else None)
+        queue = Queue(
+            RAW_QUEUE,
+            routing_key=RAW_QUEUE,
+            durable=True,
+            auto_delete=False,
+            queue_arguments={"x-queue-type": "quorum"} if amqp else None,
+        )
         channel = conn.channel()
         bound = queue(channel)
         bound.declare()
@@ -270,9 +289,16 @@ def raw_kombu(broker_url: str, body: str, count: int, prefetch: int, stall_timeo
             progress(f"raw kombu: publishing {count} messages of {len(body)} bytes to {RAW_QUEUE}")
             started = time.perf_counter()
             for message_id in ids:
-                producer.publish(body, exchange="", routing_key=RAW_QUEUE, delivery_mode=2,
-                                 content_type=CONTENT_TYPE, content_encoding="utf-8",
-                                 message_id=message_id, retry=False)
+                producer.publish(
+                    body,
+                    exchange="",
+                    routing_key=RAW_QUEUE,
+                    delivery_mode=2,
+                    content_type=CONTENT_TYPE,
+                    content_encoding="utf-8",
+                    message_id=message_id,
+                    retry=False,
+                )
             publish_seconds = time.perf_counter() - started
             # Without confirms the client is done before the broker: let the queue fill up
             # before consuming, so that consuming is measured alone.
@@ -292,8 +318,9 @@ def raw_kombu(broker_url: str, body: str, count: int, prefetch: int, stall_timeo
 
             consume_channel = conn.channel()
             progress(f"raw kombu: consuming with ack, prefetch {prefetch}")
-            consumer = Consumer(consume_channel, queues=[queue], on_message=on_message,
-                                prefetch_count=prefetch, no_ack=False)
+            consumer = Consumer(
+                consume_channel, queues=[queue], on_message=on_message, prefetch_count=prefetch, no_ack=False
+            )
             meter = CpuMeter({"bench": os.getpid()})
             with consumer:
                 meter.start()
@@ -309,8 +336,10 @@ def raw_kombu(broker_url: str, body: str, count: int, prefetch: int, stall_timeo
                     if received != before:
                         last_progress = now
                     elif now - last_progress > stall_timeout:
-                        raise BenchError(f"raw kombu: consumed {received} of {count}, then nothing "
-                                         f"for {stall_timeout:.0f} s")
+                        raise BenchError(
+                            f"raw kombu: consumed {received} of {count}, then nothing "
+                            f"for {stall_timeout:.0f} s"
+                        )
                 consume_seconds = time.perf_counter() - started
                 consume_cpu = meter.stop()
             consume_channel.close()
@@ -343,8 +372,14 @@ class Child:
         self.name = name
         self.log_path = folder / f"{name}.log"
         self._log = self.log_path.open("wb")
-        self.popen = subprocess.Popen([sys.executable, "-m", "mitra.cli", *args], cwd=REPO_ROOT, env=env,
-                                      stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "mitra.cli", *args],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         self.returncode: int | None = None
 
     def memory(self) -> dict[str, float]:
@@ -382,8 +417,11 @@ class Child:
         return "\n".join(f"    {line}" for line in self.log().splitlines()[-lines:])
 
     def problems(self) -> list[str]:
-        return [line for line in self.log().splitlines()
-                if " WARNING " in line or " ERROR " in line or "Traceback" in line]
+        return [
+            line
+            for line in self.log().splitlines()
+            if " WARNING " in line or " ERROR " in line or "Traceback" in line
+        ]
 
 
 def purge_mitra_queues(broker_url: str) -> None:
@@ -401,8 +439,14 @@ COUNTS = text(
 )
 
 
-def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: float,
-                     batch_size: int | None = None, relay_batch: int | None = None) -> dict:
+def mitra_end_to_end(
+    setup: Setup,
+    count: int,
+    prefetch: int,
+    stall_timeout: float,
+    batch_size: int | None = None,
+    relay_batch: int | None = None,
+) -> dict:
     from flask_migrate import upgrade
 
     from events.outbox import emit, emit_all
@@ -411,12 +455,14 @@ def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: flo
 
     # Read before create_app too: the secret key and anything else go to the scratch folder.
     os.environ["MITRA_INSTANCE_PATH"] = str(setup.instance)
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": setup.database_url,
-        "BROKER_URL": setup.broker_url,
-        "INSTANCE_PATH": str(setup.instance),
-        "MITRA_ENV": "development",
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": setup.database_url,
+            "BROKER_URL": setup.broker_url,
+            "INSTANCE_PATH": str(setup.instance),
+            "MITRA_ENV": "development",
+        }
+    )
     progress("mitra: migrating the scratch database")
     with app.app_context():
         upgrade()
@@ -435,21 +481,44 @@ def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: flo
         return recorded, published
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "FLASK_"))}
-    env.update(DATABASE_URL=setup.database_url, BROKER_URL=setup.broker_url,
-               MITRA_INSTANCE_PATH=str(setup.instance), MITRA_ENV="development",
-               PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "platform")]),
-               PYTHONUNBUFFERED="1")
+    env.update(
+        DATABASE_URL=setup.database_url,
+        BROKER_URL=setup.broker_url,
+        MITRA_INSTANCE_PATH=str(setup.instance),
+        MITRA_ENV="development",
+        PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "platform")]),
+        PYTHONUNBUFFERED="1",
+    )
     children: list[Child] = []
-    result: dict = {"events": count, "per_transaction": PER_TRANSACTION, "group": GROUP,
-                    "event_type": EVENT_TYPE.type, "prefetch": prefetch}
+    result: dict = {
+        "events": count,
+        "per_transaction": PER_TRANSACTION,
+        "group": GROUP,
+        "event_type": EVENT_TYPE.type,
+        "prefetch": prefetch,
+    }
     try:
         progress("mitra: starting `mitra relay` and `mitra worker --group statistics`")
-        relay = Child("relay", ["relay", *(["--batch-size", str(relay_batch)] if relay_batch else [])],
-                      env, setup.folder)
+        relay = Child(
+            "relay",
+            ["relay", *(["--batch-size", str(relay_batch)] if relay_batch else [])],
+            env,
+            setup.folder,
+        )
         children.append(relay)
-        worker = Child("worker", ["worker", "--group", GROUP, "--prefetch", str(prefetch),
-                                  *(["--batch-size", str(batch_size)] if batch_size else [])],
-                       env, setup.folder)
+        worker = Child(
+            "worker",
+            [
+                "worker",
+                "--group",
+                GROUP,
+                "--prefetch",
+                str(prefetch),
+                *(["--batch-size", str(batch_size)] if batch_size else []),
+            ],
+            env,
+            setup.folder,
+        )
         children.append(worker)
 
         def check_alive() -> None:
@@ -469,8 +538,9 @@ def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: flo
                 if current != last:
                     last, changed = current, now
                 elif now - changed > timeout:
-                    raise BenchError(f"stalled waiting for {what}: recorded/published = {current} "
-                                     f"for {timeout:.0f} s")
+                    raise BenchError(
+                        f"stalled waiting for {what}: recorded/published = {current} for {timeout:.0f} s"
+                    )
                 check_alive()
                 time.sleep(POLL_SECONDS)
 
@@ -489,7 +559,7 @@ def mitra_end_to_end(setup: Setup, count: int, prefetch: int, stall_timeout: flo
             started_at = utcnow()
             started = time.perf_counter()
             for first in range(0, count, PER_TRANSACTION):
-                emit_all(db.session, events[first:first + PER_TRANSACTION])
+                emit_all(db.session, events[first : first + PER_TRANSACTION])
                 db.session.commit()
             emitted = time.perf_counter()
             db.session.remove()
@@ -549,8 +619,14 @@ def timeline(engine, started_at: datetime, warmup_id: str) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(
             select(outbox.c.published_at, processed_events.c.handled_at)
-            .select_from(outbox.outerjoin(processed_events, and_(
-                processed_events.c.event_id == outbox.c.event_id, processed_events.c.consumer == GROUP)))
+            .select_from(
+                outbox.outerjoin(
+                    processed_events,
+                    and_(
+                        processed_events.c.event_id == outbox.c.event_id, processed_events.c.consumer == GROUP
+                    ),
+                )
+            )
             .where(outbox.c.event_id != warmup_id)
         ).all()
     seconds: dict[int, dict] = {}
@@ -566,20 +642,30 @@ def timeline(engine, started_at: datetime, warmup_id: str) -> list[dict]:
 def verify(engine, expected: int) -> dict:
     """Every emitted event published, recorded once by the group, nothing dead-lettered."""
     with engine.connect() as conn:
-        row = conn.execute(text(
-            "SELECT (SELECT count(*) FROM outbox),"
-            " (SELECT count(*) FROM outbox WHERE published_at IS NOT NULL),"
-            " (SELECT count(*) FROM processed_events WHERE consumer = :group),"
-            " (SELECT count(*) FROM processed_events p JOIN outbox o ON o.event_id = p.event_id"
-            "  WHERE p.consumer = :group),"
-            " (SELECT count(*) FROM dead_letters),"
-            " (SELECT coalesce(sum(redrive_count), 0) FROM outbox)"
-        ), {"group": GROUP}).one()
-    check = dict(zip(("emitted", "published", "recorded", "recorded_emitted", "dead_letters",
-                      "redrives"), (int(v) for v in row), strict=True))
+        row = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM outbox),"
+                " (SELECT count(*) FROM outbox WHERE published_at IS NOT NULL),"
+                " (SELECT count(*) FROM processed_events WHERE consumer = :group),"
+                " (SELECT count(*) FROM processed_events p JOIN outbox o ON o.event_id = p.event_id"
+                "  WHERE p.consumer = :group),"
+                " (SELECT count(*) FROM dead_letters),"
+                " (SELECT coalesce(sum(redrive_count), 0) FROM outbox)"
+            ),
+            {"group": GROUP},
+        ).one()
+    check = dict(
+        zip(
+            ("emitted", "published", "recorded", "recorded_emitted", "dead_letters", "redrives"),
+            (int(v) for v in row),
+            strict=True,
+        )
+    )
     check["expected"] = expected
-    check["ok"] = (check["emitted"] == check["published"] == check["recorded"]
-                   == check["recorded_emitted"] == expected and check["dead_letters"] == 0)
+    check["ok"] = (
+        check["emitted"] == check["published"] == check["recorded"] == check["recorded_emitted"] == expected
+        and check["dead_letters"] == 0
+    )
     return check
 
 
@@ -600,10 +686,12 @@ def run(args) -> dict:
         progress(f"setup: {database_label} + {broker_label}; {count} events; folder {folder}")
 
         raw = raw_kombu(broker_url, body, count, args.prefetch, args.stall_timeout)
-        progress(f"raw kombu: publish {raw['publish_per_s']:,.0f} msg/s, "
-                 f"consume {raw['consume_per_s']:,.0f} msg/s")
-        mitra = mitra_end_to_end(setup, count, args.prefetch, args.stall_timeout, args.batch_size,
-                                 args.relay_batch_size)
+        progress(
+            f"raw kombu: publish {raw['publish_per_s']:,.0f} msg/s, consume {raw['consume_per_s']:,.0f} msg/s"
+        )
+        mitra = mitra_end_to_end(
+            setup, count, args.prefetch, args.stall_timeout, args.batch_size, args.relay_batch_size
+        )
         summary = {
             "database": database_label,
             "broker": broker_label,
@@ -645,10 +733,14 @@ def cpu_summary(raw: dict, mitra: dict, count: int) -> dict:
 
 def _cpu_lines(cpu: dict) -> list[str]:
     raw, mitra = cpu["us_per_event"]["raw_consume"], cpu["us_per_event"]["mitra"]
-    labels = [("bench", "this process (raw: the consumer; Mitra: emitter + polling)"),
-              ("relay", "mitra relay"), ("worker", "mitra worker"),
-              ("postgresql", "PostgreSQL processes"), ("rabbitmq", "RabbitMQ (beam.smp)"),
-              ("machine", "machine, every core (includes anything else)")]
+    labels = [
+        ("bench", "this process (raw: the consumer; Mitra: emitter + polling)"),
+        ("relay", "mitra relay"),
+        ("worker", "mitra worker"),
+        ("postgresql", "PostgreSQL processes"),
+        ("rabbitmq", "RabbitMQ (beam.smp)"),
+        ("machine", "machine, every core (includes anything else)"),
+    ]
     lines = ["", "  CPU per event (us), user + system from /proc       raw consume   Mitra end to end"]
     for key, label in labels:
         if key in mitra or key in raw:
@@ -656,9 +748,11 @@ def _cpu_lines(cpu: dict) -> list[str]:
             lines.append(f"    {label:<50}{left}  {mitra.get(key, 0):>14.0f}")
     ceiling = cpu["ceiling_per_s"]
     if ceiling:
-        lines.append(f"  Mitra's processes spend {cpu['mitra_pipeline_us_per_event']:.0f} us per event:"
-                     f" {cpu['cores']} cores busy with nothing else would allow {ceiling:,.0f} events/s"
-                     f" (0.5 of raw consume is {cpu['half_raw_consume_per_s']:,.0f})")
+        lines.append(
+            f"  Mitra's processes spend {cpu['mitra_pipeline_us_per_event']:.0f} us per event:"
+            f" {cpu['cores']} cores busy with nothing else would allow {ceiling:,.0f} events/s"
+            f" (0.5 of raw consume is {cpu['half_raw_consume_per_s']:,.0f})"
+        )
     return lines
 
 
@@ -694,8 +788,7 @@ def report(s: dict) -> str:
         f"  exit codes {m['exit_codes']}; warnings/errors in logs {problems}",
     ]
     lines += _cpu_lines(s["cpu"])
-    lines.append("  per second since the first emit (emission took "
-                 f"{m['emit_seconds']:.1f} s):")
+    lines.append(f"  per second since the first emit (emission took {m['emit_seconds']:.1f} s):")
     for name in ("published", "recorded"):
         lines.append(f"    {name:<10} {_per_second(m['timeline'], name)}")
     return "\n".join(lines)
@@ -724,33 +817,69 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         epilog=(
             "examples:\n"
             "  env -u DATABASE_URL -u BROKER_URL .venv/bin/python bench/events.py\n"
-            "  (eval \"$(scripts/services.sh env)\"; .venv/bin/python bench/events.py --json)\n"
+            '  (eval "$(scripts/services.sh env)"; .venv/bin/python bench/events.py --json)\n'
             "\nprogress goes to stderr, the summary to stdout; exit 1 when a check fails."
         ),
     )
-    parser.add_argument("--events", type=int, default=None, metavar="N",
-                        help="events (and raw messages) per measurement [default: 20000 on RabbitMQ, "
-                             "3000 otherwise]")
-    parser.add_argument("--prefetch", type=int, default=500,
-                        help="worker --prefetch, and the raw consumer's prefetch "
-                             "[default: 500, the worker's own]")
-    parser.add_argument("--batch-size", type=int, default=None, metavar="N",
-                        help="worker --batch-size [default: the worker's own, half the prefetch]")
-    parser.add_argument("--relay-batch-size", type=int, default=None, metavar="N",
-                        help="mitra relay --batch-size [default: the relay's own]")
+    parser.add_argument(
+        "--events",
+        type=int,
+        default=None,
+        metavar="N",
+        help="events (and raw messages) per measurement [default: 20000 on RabbitMQ, 3000 otherwise]",
+    )
+    parser.add_argument(
+        "--prefetch",
+        type=int,
+        default=500,
+        help="worker --prefetch, and the raw consumer's prefetch [default: 500, the worker's own]",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker --batch-size [default: the worker's own, half the prefetch]",
+    )
+    parser.add_argument(
+        "--relay-batch-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="mitra relay --batch-size [default: the relay's own]",
+    )
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary instead")
-    parser.add_argument("--stall-timeout", type=float, default=60.0, metavar="SECONDS",
-                        help="give up when nothing progresses for this long [default: 60]")
-    parser.add_argument("--pg-database", default="mitra_bench", metavar="NAME",
-                        help="scratch database created and dropped on DATABASE_URL's server "
-                             "[default: mitra_bench]")
-    parser.add_argument("--rabbitmq-vhost", default="mitra_bench", metavar="NAME",
-                        help="scratch vhost created and deleted with rabbitmqctl; '' uses BROKER_URL's "
-                             "own vhost and purges Mitra's queues there [default: mitra_bench]")
-    parser.add_argument("--rabbitmq-node", default="rabbit@localhost", metavar="NODE",
-                        help="rabbitmqctl -n NODE [default: rabbit@localhost, as scripts/services.sh]")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the scratch folder (logs, SQLite files) and print where it is")
+    parser.add_argument(
+        "--stall-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up when nothing progresses for this long [default: 60]",
+    )
+    parser.add_argument(
+        "--pg-database",
+        default="mitra_bench",
+        metavar="NAME",
+        help="scratch database created and dropped on DATABASE_URL's server [default: mitra_bench]",
+    )
+    parser.add_argument(
+        "--rabbitmq-vhost",
+        default="mitra_bench",
+        metavar="NAME",
+        help="scratch vhost created and deleted with rabbitmqctl; '' uses BROKER_URL's "
+        "own vhost and purges Mitra's queues there [default: mitra_bench]",
+    )
+    parser.add_argument(
+        "--rabbitmq-node",
+        default="rabbit@localhost",
+        metavar="NODE",
+        help="rabbitmqctl -n NODE [default: rabbit@localhost, as scripts/services.sh]",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the scratch folder (logs, SQLite files) and print where it is",
+    )
     args = parser.parse_args(argv)
     if args.events is not None and args.events < 1:
         parser.error("--events must be at least 1")

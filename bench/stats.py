@@ -58,8 +58,13 @@ from mitra.services.demo_data import seed_demo  # noqa: E402
 AREAS = [code for code, _id, _en in SERVICE_AREAS]
 READ_YEAR = 2021
 # Statuses by (i - 1) % 20: the first 14 residues have work (activities go under them).
-STATUSES = ["completed"] * 11 + ["active"] * 2 + ["accepted"] + ["declined"] * 2 + [
-    "expired", "cancelled", "proposed", "draft"]
+STATUSES = (
+    ["completed"] * 11
+    + ["active"] * 2
+    + ["accepted"]
+    + ["declined"] * 2
+    + ["expired", "cancelled", "proposed", "draft"]
+)
 ANSWERED = ("completed", "active", "accepted", "declined")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -102,12 +107,15 @@ def case(expression: str, values: list[str]) -> str:
 
 def build(session, collaborations: int, activities: int) -> None:
     sqlite = session.get_bind().dialect.name == "sqlite"
-    session.execute(text(
-        "INSERT INTO partnerships (centre_id, partner_id, status, created_at, updated_at)"
-        " SELECT c.id, p.id, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
-        " FROM centres c CROSS JOIN partners p"
-        " WHERE NOT EXISTS (SELECT 1 FROM partnerships x"
-        " WHERE x.centre_id = c.id AND x.partner_id = p.id)"))
+    session.execute(
+        text(
+            "INSERT INTO partnerships (centre_id, partner_id, status, created_at, updated_at)"
+            " SELECT c.id, p.id, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
+            " FROM centres c CROSS JOIN partners p"
+            " WHERE NOT EXISTS (SELECT 1 FROM partnerships x"
+            " WHERE x.centre_id = c.id AND x.partner_id = p.id)"
+        )
+    )
     first = (session.scalar(text("SELECT MAX(id) FROM collaborations")) or 0) + 1
     status = case("(i - 1) % 20", STATUSES)
     area = case("i % 7", AREAS)
@@ -124,7 +132,8 @@ def build(session, collaborations: int, activities: int) -> None:
         respond = "(starts_on - 5)"
         at = "((({})::date - 20)::timestamp AT TIME ZONE 'UTC' + make_interval(hours => ({})::int))"
     progress(f"collaborations: {collaborations:,}")
-    session.execute(text(f"""
+    session.execute(
+        text(f"""
         {series}
         numbered_centres AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM centres),
         numbered_partners AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM partners),
@@ -145,7 +154,9 @@ def build(session, collaborations: int, activities: int) -> None:
             CASE WHEN status <> 'draft' THEN {at.format("starts_on", "2")} END,
             CASE WHEN status IN {ANSWERED!r} THEN {at.format("starts_on", "2 + 24 * (i % 11) + i % 7")} END,
             1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
-        FROM made"""), {"n": collaborations})
+        FROM made"""),
+        {"n": collaborations},
+    )
     # Activities go under collaborations with work: i - 1 = 20q + r with r < 14; no join needed.
     worked = collaborations // 20 * 14
     i = "(20 * ((j % :w) / 14) + (j % :w) % 14 + 1)"
@@ -157,8 +168,9 @@ def build(session, collaborations: int, activities: int) -> None:
         series = "WITH seq AS (SELECT j FROM generate_series(1::bigint, :n) AS j),"
         starts = f"(DATE '2016-01-01' + (({i} * 7919) % 3650)::int)"
     progress(f"activities: {activities:,}")
-    session.execute(text(f"""
-        {series.rstrip(',')}
+    session.execute(
+        text(f"""
+        {series.rstrip(",")}
         INSERT INTO activities (collaboration_id, type, title, service_area, date, location, status,
             participants, umkm_reached, version, created_at, updated_at)
         SELECT :first - 1 + {i}, 'training', '',
@@ -167,7 +179,9 @@ def build(session, collaborations: int, activities: int) -> None:
             CASE WHEN {held} THEN 'held' WHEN j % 10 = 1 THEN 'planned' ELSE 'cancelled' END,
             CASE WHEN {held} THEN j % 120 ELSE 0 END, CASE WHEN {held} THEN j % 80 ELSE 0 END,
             1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
-        FROM seq"""), {"n": activities, "w": worked, "first": first})
+        FROM seq"""),
+        {"n": activities, "w": worked, "first": first},
+    )
     session.commit()
     progress("ANALYZE")
     with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -189,19 +203,25 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 def live_group_by(session) -> None:
     """What a dashboard would compute without compiled statistics, every rows fetched."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    year, month = (("substr(a.date, 1, 4)", "substr(a.date, 6, 2)") if sqlite
-                   else ("extract(year FROM a.date)", "extract(month FROM a.date)"))
-    session.execute(text(
-        f"SELECT {year}, {month}, c.centre_id, c.partner_id, COALESCE(a.service_area, c.service_area),"
-        " COUNT(*), SUM(a.participants), SUM(a.umkm_reached) FROM activities a"
-        " JOIN collaborations c ON c.id = a.collaboration_id WHERE a.status = 'held'"
-        f" GROUP BY {year}, {month}, c.centre_id, c.partner_id, COALESCE(a.service_area, c.service_area)"
-    )).all()
+    year, month = (
+        ("substr(a.date, 1, 4)", "substr(a.date, 6, 2)")
+        if sqlite
+        else ("extract(year FROM a.date)", "extract(month FROM a.date)")
+    )
+    session.execute(
+        text(
+            f"SELECT {year}, {month}, c.centre_id, c.partner_id, COALESCE(a.service_area, c.service_area),"
+            " COUNT(*), SUM(a.participants), SUM(a.umkm_reached) FROM activities a"
+            " JOIN collaborations c ON c.id = a.collaboration_id WHERE a.status = 'held'"
+            f" GROUP BY {year}, {month}, c.centre_id, c.partner_id, COALESCE(a.service_area, c.service_area)"
+        )
+    ).all()
 
 
 def plain_group_by(session) -> None:
-    session.execute(text("SELECT status, COUNT(*), SUM(participants), SUM(umkm_reached)"
-                         " FROM activities GROUP BY status")).all()
+    session.execute(
+        text("SELECT status, COUNT(*), SUM(participants), SUM(umkm_reached) FROM activities GROUP BY status")
+    ).all()
 
 
 def run(args) -> dict:
@@ -216,8 +236,10 @@ def run(args) -> dict:
             seed_demo(db.session)
             build(db.session, args.collaborations, args.activities)
             session = db.session
-            sizes = {t: session.scalar(text(f"SELECT COUNT(*) FROM {t}"))
-                     for t in ("partnerships", "collaborations", "activities")}
+            sizes = {
+                t: session.scalar(text(f"SELECT COUNT(*) FROM {t}"))
+                for t in ("partnerships", "collaborations", "activities")
+            }
             sizes["held"] = session.scalar(text("SELECT COUNT(*) FROM activities WHERE status = 'held'"))
 
             progress("baselines and recompute")
@@ -232,8 +254,10 @@ def run(args) -> dict:
             recomputes = timed(recompute, args.repeat)
             count = select(text("COUNT(*)"))
             compiled = {t.name: session.scalar(count.select_from(t)) for t in statistics.TABLES}
-            in_year = {t.name: session.scalar(count.select_from(t).where(t.c.year == READ_YEAR))
-                       for t in statistics.TABLES}
+            in_year = {
+                t.name: session.scalar(count.select_from(t).where(t.c.year == READ_YEAR))
+                for t in statistics.TABLES
+            }
 
             progress("per-event recount")
             pairs = session.execute(select(Partnership.centre_id, Partnership.partner_id)).all()
@@ -266,15 +290,31 @@ def run(args) -> dict:
                 session.rollback()
             national = statistics.summary(session, principals["national"], READ_YEAR)
     return {
-        "database": label, "load_average": os.getloadavg(), "sizes": sizes, "compiled_rows": compiled,
+        "database": label,
+        "load_average": os.getloadavg(),
+        "sizes": sizes,
+        "compiled_rows": compiled,
         "compiled_rows_in_year": in_year,
-        "live_group_by_s": live, "plain_group_by_s": plain, "recompute_s": recomputes,
-        "recount_s": recounts, "reads_s": reads, "read_year": READ_YEAR,
-        "national_summary": {k: national[k] for k in (
-            "collaborations", "activities_held", "participants", "partners_with_collaboration",
-            "centres_with_collaboration")},
-        "ratios": {"recompute_vs_live_group_by": min(recomputes) / min(live),
-                   "recompute_vs_plain_group_by": min(recomputes) / min(plain)},
+        "live_group_by_s": live,
+        "plain_group_by_s": plain,
+        "recompute_s": recomputes,
+        "recount_s": recounts,
+        "reads_s": reads,
+        "read_year": READ_YEAR,
+        "national_summary": {
+            k: national[k]
+            for k in (
+                "collaborations",
+                "activities_held",
+                "participants",
+                "partners_with_collaboration",
+                "centres_with_collaboration",
+            )
+        },
+        "ratios": {
+            "recompute_vs_live_group_by": min(recomputes) / min(live),
+            "recompute_vs_plain_group_by": min(recomputes) / min(plain),
+        },
     }
 
 
@@ -291,8 +331,11 @@ def report(r: dict) -> str:
         f"Mitra statistics: {r['database']}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average at the end {' '.join(f'{x:.1f}' for x in r['load_average'])}",
         "rows: " + ", ".join(f"{name} {n:,}" for name, n in r["sizes"].items()),
-        "compiled rows: " + ", ".join(f"{name} {n:,} ({r['compiled_rows_in_year'][name]:,} in "
-                                      f"{r['read_year']})" for name, n in r["compiled_rows"].items()),
+        "compiled rows: "
+        + ", ".join(
+            f"{name} {n:,} ({r['compiled_rows_in_year'][name]:,} in {r['read_year']})"
+            for name, n in r["compiled_rows"].items()
+        ),
         "",
         f"  live GROUP BY (held by year, month, centre, partner, area; joined; fetched)"
         f"  best {min(r['live_group_by_s']) * ms:8.0f} ms   all {_list(r['live_group_by_s'])}",
@@ -311,8 +354,10 @@ def report(r: dict) -> str:
         f"{len(next(iter(r['reads_s'].values())))}), target < 20 ms:",
     ]
     for name, seconds in r["reads_s"].items():
-        lines.append(f"    {name:<24} {min(seconds) * ms:7.2f} / {stats.median(seconds) * ms:7.2f} / "
-                     f"{max(seconds) * ms:7.2f} ms")
+        lines.append(
+            f"    {name:<24} {min(seconds) * ms:7.2f} / {stats.median(seconds) * ms:7.2f} / "
+            f"{max(seconds) * ms:7.2f} ms"
+        )
     worst = max(max(s) for s in r["reads_s"].values()) * ms
     lines.append(f"  slowest read {worst:.2f} ms; national {r['read_year']}: {r['national_summary']}")
     return "\n".join(lines)
@@ -323,14 +368,21 @@ def _list(seconds: list[float]) -> str:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="bench/stats.py", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="bench/stats.py",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--activities", type=int, default=1_000_000)
     parser.add_argument("--collaborations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the recompute and baselines")
     parser.add_argument("--read-repeat", type=int, default=20, help="runs of each dashboard read")
-    parser.add_argument("--pg-database", default="mitra_bench_stats", metavar="NAME",
-                        help="scratch database created and dropped on DATABASE_URL's server")
+    parser.add_argument(
+        "--pg-database",
+        default="mitra_bench_stats",
+        metavar="NAME",
+        help="scratch database created and dropped on DATABASE_URL's server",
+    )
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary instead")
     return parser.parse_args(argv)
 

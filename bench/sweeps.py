@@ -109,27 +109,41 @@ def build_registry(session) -> None:
     load_reference_data(session)
     zones = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
     for n in range(1, CENTRES + 1):
-        session.execute(text(
-            "INSERT INTO centres (id, code, region_code, name, regency_name, province_code, zone, tier,"
-            " status, created_at, updated_at) VALUES (:n, :code, :code, :name, :name, '35', :zone,"
-            " 'reguler', 'operational', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-            {"n": n, "code": f"{3500 + n}", "name": f"PLUT {n}", "zone": zones[n % 3]})
+        session.execute(
+            text(
+                "INSERT INTO centres (id, code, region_code, name, regency_name, province_code, zone, tier,"
+                " status, created_at, updated_at) VALUES (:n, :code, :code, :name, :name, '35', :zone,"
+                " 'reguler', 'operational', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"n": n, "code": f"{3500 + n}", "name": f"PLUT {n}", "zone": zones[n % 3]},
+        )
     for n in range(1, PARTNERS + 1):
-        session.execute(text(
-            "INSERT INTO partners (id, name, type, scope, created_at, updated_at)"
-            " VALUES (:n, :name, 'bank', 'national', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-            {"n": n, "name": f"Mitra {n}"})
-        session.execute(text(
-            "INSERT INTO users (email, name, password_hash, role, partner_id, language, zone,"
-            " email_preference, is_active, created_at, updated_at) VALUES (:email, :name, 'x',"
-            " 'partner_user', :n, 'id', 'Asia/Jakarta', 'immediate', true, CURRENT_TIMESTAMP,"
-            " CURRENT_TIMESTAMP)"), {"n": n, "email": f"mitra{n}@bench.test", "name": f"Petugas {n}"})
+        session.execute(
+            text(
+                "INSERT INTO partners (id, name, type, scope, created_at, updated_at)"
+                " VALUES (:n, :name, 'bank', 'national', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"n": n, "name": f"Mitra {n}"},
+        )
+        session.execute(
+            text(
+                "INSERT INTO users (email, name, password_hash, role, partner_id, language, zone,"
+                " email_preference, is_active, created_at, updated_at) VALUES (:email, :name, 'x',"
+                " 'partner_user', :n, 'id', 'Asia/Jakarta', 'immediate', true, CURRENT_TIMESTAMP,"
+                " CURRENT_TIMESTAMP)"
+            ),
+            {"n": n, "email": f"mitra{n}@bench.test", "name": f"Petugas {n}"},
+        )
     # Partnership id p + 1 is centre p // PARTNERS + 1 with partner p % PARTNERS + 1.
-    session.execute(text(
-        "INSERT INTO partnerships (id, centre_id, partner_id, status, created_at, updated_at)"
-        " SELECT (c.id - 1) * :partners + p.id, c.id, p.id, 'active',"
-        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
-        " FROM centres c CROSS JOIN partners p"), {"partners": PARTNERS})
+    session.execute(
+        text(
+            "INSERT INTO partnerships (id, centre_id, partner_id, status, created_at, updated_at)"
+            " SELECT (c.id - 1) * :partners + p.id, c.id, p.id, 'active',"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
+            " FROM centres c CROSS JOIN partners p"
+        ),
+        {"partners": PARTNERS},
+    )
     session.commit()
 
 
@@ -143,7 +157,8 @@ def add_collaborations(session, first: int, last: int, due_every: int | None) ->
         series = "WITH s AS (SELECT i FROM generate_series(CAST(:first AS bigint), :last) AS i)"
         days = "(CAST(:day AS date) + CAST({} AS int))"
     due = f"i % {due_every} = 0" if due_every else "false"
-    session.execute(text(f"""
+    session.execute(
+        text(f"""
         {series}
         INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area, description,
             starts_on, ends_on, respond_by, target_umkm, status, proposed_at, version, created_at, updated_at)
@@ -157,8 +172,16 @@ def add_collaborations(session, first: int, last: int, due_every: int | None) ->
                  WHEN i % 4 = 0 THEN 'accepted' WHEN i % 4 = 2 THEN 'declined'
                  WHEN i % 4 = 3 THEN 'completed' ELSE 'expired' END,
             :proposed, 1, :proposed, :proposed
-        FROM s"""), {"first": first, "last": last, "day": DAY.isoformat(), "starts": "2031-04-01",
-                     "ends": "2031-06-30", "proposed": "2031-01-05 03:00:00"})
+        FROM s"""),
+        {
+            "first": first,
+            "last": last,
+            "day": DAY.isoformat(),
+            "starts": "2031-04-01",
+            "ends": "2031-06-30",
+            "proposed": "2031-01-05 03:00:00",
+        },
+    )
     session.commit()
 
 
@@ -172,7 +195,8 @@ def add_lifecycle_collaborations(session, first: int, last: int, due_every: int 
         series = "WITH s AS (SELECT i FROM generate_series(CAST(:first AS bigint), :last) AS i)"
         days = "(CAST(:day AS date) + CAST({} AS int))"
     due = f"i % {due_every} = 0" if due_every else "false"
-    session.execute(text(f"""
+    session.execute(
+        text(f"""
         {series}
         INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area, description,
             starts_on, ends_on, respond_by, target_umkm, status, proposed_at, version, created_at, updated_at)
@@ -185,19 +209,32 @@ def add_lifecycle_collaborations(session, first: int, last: int, due_every: int 
             CASE WHEN {due} OR i % 5 = 1 THEN 'accepted'
                  WHEN i % 3 = 0 THEN 'declined' WHEN i % 3 = 1 THEN 'completed' ELSE 'expired' END,
             :proposed, 1, :proposed, :proposed
-        FROM s"""), {"first": first, "last": last, "day": DAY.isoformat(), "proposed": "2030-01-05 03:00:00"})
+        FROM s"""),
+        {"first": first, "last": last, "day": DAY.isoformat(), "proposed": "2030-01-05 03:00:00"},
+    )
     session.commit()
 
 
 def lifecycle_due_query():
     c = Collaboration
-    return select(c.id, c.centre_id, c.partner_id, c.partnership_id, c.title, c.service_area, c.starts_on,
-                  c.ends_on, c.respond_by, c.target_umkm).where(c.status == "accepted", c.starts_on <= DAY)
+    return select(
+        c.id,
+        c.centre_id,
+        c.partner_id,
+        c.partnership_id,
+        c.title,
+        c.service_area,
+        c.starts_on,
+        c.ends_on,
+        c.respond_by,
+        c.target_umkm,
+    ).where(c.status == "accepted", c.starts_on <= DAY)
 
 
 def lifecycle_reset(session) -> None:
-    session.execute(text(
-        "UPDATE collaborations SET status = 'accepted', version = 1 WHERE status = 'active'"))
+    session.execute(
+        text("UPDATE collaborations SET status = 'accepted', version = 1 WHERE status = 'active'")
+    )
     session.execute(delete(outbox))
     session.execute(delete(AuditEntry))
     session.commit()
@@ -218,8 +255,14 @@ def measure_lifecycle(session, repeat: int) -> dict:
     again_s, _ = best(job, repeat)
     events = session.scalar(select(func.count()).select_from(outbox))
     session.rollback()
-    return {"due_rows": due, "baseline_s": baseline_s, "job_s": job_s, "activated": activated,
-            "repeat_job_s": again_s, "events": events}
+    return {
+        "due_rows": due,
+        "baseline_s": baseline_s,
+        "job_s": job_s,
+        "activated": activated,
+        "repeat_job_s": again_s,
+        "events": events,
+    }
 
 
 def main_lifecycle(args, due_every: int) -> None:
@@ -242,33 +285,47 @@ def main_lifecycle(args, due_every: int) -> None:
             analyze(session)
             big_few = measure_lifecycle(session, args.repeat)
             progress("making the due rows 10x as many")
-            session.execute(text(
-                f"UPDATE collaborations SET status = 'accepted', starts_on = :day, ends_on = :ends"
-                f" WHERE id % {due_every} = 0 AND id > {total // 10}"),
-                {"day": DAY, "ends": DAY + timedelta(days=400)})
+            session.execute(
+                text(
+                    f"UPDATE collaborations SET status = 'accepted', starts_on = :day, ends_on = :ends"
+                    f" WHERE id % {due_every} = 0 AND id > {total // 10}"
+                ),
+                {"day": DAY, "ends": DAY + timedelta(days=400)},
+            )
             session.commit()
             analyze(session)
             big = measure_lifecycle(session, args.repeat)
-            statement = lifecycle_due_query().compile(session.get_bind(),
-                                                      compile_kwargs={"literal_binds": True})
+            statement = lifecycle_due_query().compile(
+                session.get_bind(), compile_kwargs={"literal_binds": True}
+            )
             prefix = "EXPLAIN QUERY PLAN " if session.get_bind().dialect.name == "sqlite" else "EXPLAIN "
-            query_plan = [" ".join(str(c) for c in row)
-                          for row in session.execute(text(prefix + str(statement)))]
+            query_plan = [
+                " ".join(str(c) for c in row) for row in session.execute(text(prefix + str(statement)))
+            ]
             session.rollback()
-    runs = {f"{total:,} total, {big['due_rows']:,} due": big,
-            f"{total:,} total, {big_few['due_rows']:,} due": big_few,
-            f"{total // 10:,} total, {small['due_rows']:,} due": small}
-    report = {"database": label, "job": "lifecycle", "collaborations": total, "runs": runs,
-              "due_query_plan": query_plan}
+    runs = {
+        f"{total:,} total, {big['due_rows']:,} due": big,
+        f"{total:,} total, {big_few['due_rows']:,} due": big_few,
+        f"{total // 10:,} total, {small['due_rows']:,} due": small,
+    }
+    report = {
+        "database": label,
+        "job": "lifecycle",
+        "collaborations": total,
+        "runs": runs,
+        "due_query_plan": query_plan,
+    }
     if args.json:
         print(json.dumps(report, indent=2))
         return
     print(f"\nLifecycle job on {label}, best of {args.repeat} (00:00 UTC: one local day everywhere)\n")
     print(f"{'data':<36}{'baseline':>11}{'job':>11}{'ratio':>7}{'again':>10}{'ratio':>7}")
     for name, run in runs.items():
-        print(f"{name:<36}{run['baseline_s'] * 1000:>8.1f} ms{run['job_s'] * 1000:>8.1f} ms"
-              f"{run['job_s'] / run['baseline_s']:>7.2f}{run['repeat_job_s'] * 1000:>7.1f} ms"
-              f"{run['repeat_job_s'] / run['baseline_s']:>7.2f}")
+        print(
+            f"{name:<36}{run['baseline_s'] * 1000:>8.1f} ms{run['job_s'] * 1000:>8.1f} ms"
+            f"{run['job_s'] / run['baseline_s']:>7.2f}{run['repeat_job_s'] * 1000:>7.1f} ms"
+            f"{run['repeat_job_s'] / run['baseline_s']:>7.2f}"
+        )
         assert run["activated"] == run["due_rows"] == run["events"], run
     print("\nbaseline = the SELECT of the due rows (accepted, starts_on on or before the day; every")
     print("column the events carry), fetched; job = one lifecycle run: the UPDATE of every due row,")
@@ -292,7 +349,8 @@ def analyze(session) -> None:
 def due_query():
     return select(Collaboration.id, Collaboration.partner_id).where(
         Collaboration.status == "proposed",
-        Collaboration.respond_by.in_([DAY + timedelta(days=1), DAY + timedelta(days=3)]))
+        Collaboration.respond_by.in_([DAY + timedelta(days=1), DAY + timedelta(days=3)]),
+    )
 
 
 def baseline(session) -> int:
@@ -338,8 +396,9 @@ def sweep(session) -> int:
     return sum(sweeps.claim_reminders(session, NOW).values())
 
 
-def best(fn: Callable[[], object], repeat: int,
-         before: Callable[[], object] | None = None) -> tuple[float, object]:
+def best(
+    fn: Callable[[], object], repeat: int, before: Callable[[], object] | None = None
+) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
         if before:
@@ -367,8 +426,16 @@ def measure(session, repeat: int) -> dict:
     bare, _ = best(lambda: bare_write(session), repeat)
     reminders = session.scalar(select(func.count()).select_from(Reminder))
     session.rollback()
-    return {"due_rows": due, "baseline_s": base, "find_s": finding, "sweep_s": first, "claimed": claimed,
-            "repeat_sweep_s": again, "bare_write_s": bare, "reminders": reminders}
+    return {
+        "due_rows": due,
+        "baseline_s": base,
+        "find_s": finding,
+        "sweep_s": first,
+        "claimed": claimed,
+        "repeat_sweep_s": again,
+        "bare_write_s": bare,
+        "reminders": reminders,
+    }
 
 
 def main() -> None:
@@ -378,8 +445,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg-database", default="mitra_bench_sweeps")
     parser.add_argument("--json", action="store_true", help="a machine-readable summary on stdout")
-    parser.add_argument("--job", choices=("reminders", "lifecycle"), default="reminders",
-                        help="which scheduled job to time (default: the reminder sweep)")
+    parser.add_argument(
+        "--job",
+        choices=("reminders", "lifecycle"),
+        default="reminders",
+        help="which scheduled job to time (default: the reminder sweep)",
+    )
     args = parser.parse_args()
     due_every = max(1, round(100 / args.due_percent))
     if args.job == "lifecycle":
@@ -404,38 +475,58 @@ def main() -> None:
             analyze(session)
             big_few = measure(session, args.repeat)
             progress("making the due rows 10x as many")
-            session.execute(text(
-                f"UPDATE collaborations SET status = 'proposed', respond_by = :d3"
-                f" WHERE id % {due_every} = 0 AND id > {total // 10}"), {"d3": DAY + timedelta(days=3)})
+            session.execute(
+                text(
+                    f"UPDATE collaborations SET status = 'proposed', respond_by = :d3"
+                    f" WHERE id % {due_every} = 0 AND id > {total // 10}"
+                ),
+                {"d3": DAY + timedelta(days=3)},
+            )
             analyze(session)
             big = measure(session, args.repeat)
             query_plan = plan(session)
-    report = {"database": label, "collaborations": total, "runs": {
-        f"{total:,} total, {big['due_rows']:,} due": big,
-        f"{total:,} total, {big_few['due_rows']:,} due": big_few,
-        f"{total // 10:,} total, {small['due_rows']:,} due": small}, "due_query_plan": query_plan}
+    report = {
+        "database": label,
+        "collaborations": total,
+        "runs": {
+            f"{total:,} total, {big['due_rows']:,} due": big,
+            f"{total:,} total, {big_few['due_rows']:,} due": big_few,
+            f"{total // 10:,} total, {small['due_rows']:,} due": small,
+        },
+        "due_query_plan": query_plan,
+    }
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"\nReminder sweep on {label}, best of {args.repeat}"
-          " (08:00 WIB; every due row has one recipient)\n")
-    print(f"{'data':<36}{'baseline':>11}{'find':>10}{'sweep':>10}{'ratio':>7}{'again':>10}{'ratio':>7}"
-          f"{'bare write':>12}{'ratio':>7}")
+    print(
+        f"\nReminder sweep on {label}, best of {args.repeat} (08:00 WIB; every due row has one recipient)\n"
+    )
+    print(
+        f"{'data':<36}{'baseline':>11}{'find':>10}{'sweep':>10}{'ratio':>7}{'again':>10}{'ratio':>7}"
+        f"{'bare write':>12}{'ratio':>7}"
+    )
     for name, run in report["runs"].items():
-        ms = {k: f"{run[k] * 1000:.1f} ms"
-              for k in ("baseline_s", "find_s", "sweep_s", "repeat_sweep_s", "bare_write_s")}
-        print(f"{name:<36}{ms['baseline_s']:>11}{ms['find_s']:>10}{ms['sweep_s']:>10}"
-              f"{run['sweep_s'] / run['baseline_s']:>7.2f}{ms['repeat_sweep_s']:>10}"
-              f"{run['repeat_sweep_s'] / run['baseline_s']:>7.2f}{ms['bare_write_s']:>12}"
-              f"{run['bare_write_s'] / run['baseline_s']:>7.2f}")
+        ms = {
+            k: f"{run[k] * 1000:.1f} ms"
+            for k in ("baseline_s", "find_s", "sweep_s", "repeat_sweep_s", "bare_write_s")
+        }
+        print(
+            f"{name:<36}{ms['baseline_s']:>11}{ms['find_s']:>10}{ms['sweep_s']:>10}"
+            f"{run['sweep_s'] / run['baseline_s']:>7.2f}{ms['repeat_sweep_s']:>10}"
+            f"{run['repeat_sweep_s'] / run['baseline_s']:>7.2f}{ms['bare_write_s']:>12}"
+            f"{run['bare_write_s'] / run['baseline_s']:>7.2f}"
+        )
         assert run["claimed"] == run["due_rows"] == run["reminders"], run
     print("\nbaseline = the index-only SELECT of the due collaborations (id, partner_id), fetched;")
     print("find = the sweep's own queries alone (every rule, with the recipients), fetched;")
-    print("sweep = claim every reminder due (one INSERT ... SELECT per zone window)"
-          " + in-app copies + commit;")
+    print(
+        "sweep = claim every reminder due (one INSERT ... SELECT per zone window) + in-app copies + commit;"
+    )
     print("again = the same sweep when everything is claimed already (the 08:15/08:30/08:45 runs);")
-    print("bare write = the rows the sweep wrote, copied into tables with no index, key or constraint"
-          " (+ commit): the floor under any sweep that records one row per e-mail and per in-app copy.")
+    print(
+        "bare write = the rows the sweep wrote, copied into tables with no index, key or constraint"
+        " (+ commit): the floor under any sweep that records one row per e-mail and per in-app copy."
+    )
     print("Targets: sweep / baseline <= 3; the sweep's time follows the due rows, not the total.\n")
     print("Due query plan:")
     for line in query_plan:

@@ -109,8 +109,7 @@ class Publisher:
                     content_type=CONTENT_TYPE,
                     content_encoding="utf-8",
                     headers=message.headers,
-                    properties={"message_id": message.event_id, "delivery_mode": 2,
-                                "type": message.type},
+                    properties={"message_id": message.event_id, "delivery_mode": 2, "type": message.type},
                 )
                 channel.basic_publish(
                     body,
@@ -145,4 +144,3 @@ class Publisher:
             if remaining <= 0:
                 raise PublishError(f"no confirm within {self.confirm_timeout:.0f} s")
             self.connection.drain_events(timeout=min(remaining, 1.0))
-

@@ -116,9 +116,7 @@ CollaborationDrafted = declare("collaboration.drafted", CollaborationData, _COLL
 CollaborationProposed = declare("collaboration.proposed", CollaborationData, _COLLABORATION)
 CollaborationAccepted = declare("collaboration.accepted", CollaborationData, _COLLABORATION)
 CollaborationDeclined = declare("collaboration.declined", CollaborationData, _COLLABORATION)
-CollaborationInfoRequested = declare(
-    "collaboration.info_requested", CollaborationData, _COLLABORATION
-)
+CollaborationInfoRequested = declare("collaboration.info_requested", CollaborationData, _COLLABORATION)
 CollaborationRevised = declare("collaboration.revised", CollaborationData, _COLLABORATION)
 CollaborationExpired = declare("collaboration.expired", CollaborationData, _COLLABORATION)
 CollaborationActivated = declare("collaboration.activated", CollaborationData, _COLLABORATION)

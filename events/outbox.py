@@ -13,8 +13,13 @@ from events.store import outbox
 
 
 def _row(event: Event) -> dict:
-    return {"event_id": event.id, "type": event.type.type, "subject": event.subject,
-            "envelope": encode(event), "created_at": event.time}
+    return {
+        "event_id": event.id,
+        "type": event.type.type,
+        "subject": event.subject,
+        "envelope": encode(event),
+        "created_at": event.time,
+    }
 
 
 def emit(session: Session, event: Event) -> Event:

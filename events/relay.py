@@ -128,20 +128,19 @@ class Relay:
             )
             raise
         if ok and self.settings.pause_after_confirm:
-            log.warning("fault injection: %d event(s) confirmed; pausing %.0f s before the commit",
-                        len(ok), self.settings.pause_after_confirm)
+            log.warning(
+                "fault injection: %d event(s) confirmed; pausing %.0f s before the commit",
+                len(ok),
+                self.settings.pause_after_confirm,
+            )
             time.sleep(self.settings.pause_after_confirm)
         now = self.clock()
         if ok:
             taken = set(ok)
             unsubscribed = [m.event_id for m in messages if m.event_id in taken and not m.mandatory]
-            conn.execute(
-                update(outbox).where(outbox.c.event_id.in_(ok)).values(published_at=now)
-            )
+            conn.execute(update(outbox).where(outbox.c.event_id.in_(ok)).values(published_at=now))
             if unsubscribed:
-                conn.execute(
-                    update(outbox).where(outbox.c.event_id.in_(unsubscribed)).values(settled_at=now)
-                )
+                conn.execute(update(outbox).where(outbox.c.event_id.in_(unsubscribed)).values(settled_at=now))
         for event_id, why in failed.items():
             log.warning("event %s not published: %s", event_id, why)
             conn.execute(
@@ -198,20 +197,20 @@ class Relay:
                 continue
             redriven.add(row.event_id)
             messages += [
-                OutgoingMessage(row.event_id, row.type, row.envelope, "", topology.queue_name(g),
-                                True, {"x-redriven": 1})
+                OutgoingMessage(
+                    row.event_id, row.type, row.envelope, "", topology.queue_name(g), True, {"x-redriven": 1}
+                )
                 for g in missing
             ]
         if messages:
             ok, failed = self._publisher().publish(messages)
             redriven -= set(failed)
-            log.warning("re-drove %d event(s) not recorded within %s", len(redriven),
-                        self.settings.redrive_after)
+            log.warning(
+                "re-drove %d event(s) not recorded within %s", len(redriven), self.settings.redrive_after
+            )
         with self.engine.begin() as conn:
             if settled:
-                conn.execute(
-                    update(outbox).where(outbox.c.event_id.in_(settled)).values(settled_at=now)
-                )
+                conn.execute(update(outbox).where(outbox.c.event_id.in_(settled)).values(settled_at=now))
             if redriven:
                 conn.execute(
                     update(outbox)

@@ -51,10 +51,12 @@ class Channel(kombu_sqla.Channel):
                     raise
         if not getattr(engine, "_mitra_indexed", False):
             with engine.begin() as conn:
-                conn.execute(text(
-                    f"CREATE INDEX IF NOT EXISTS ix_{self.message_tablename}_queue_visible"
-                    f" ON {self.message_tablename} (queue_id, visible, timestamp, id)"
-                ))
+                conn.execute(
+                    text(
+                        f"CREATE INDEX IF NOT EXISTS ix_{self.message_tablename}_queue_visible"
+                        f" ON {self.message_tablename} (queue_id, visible, timestamp, id)"
+                    )
+                )
             engine._mitra_indexed = True
         return engine, session_factory
 

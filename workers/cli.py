@@ -26,15 +26,33 @@ def load_handlers(spec: str):
 
 
 @click.command("worker")
-@click.option("--group", "groups", multiple=True, type=click.Choice(sorted(topology.GROUPS)),
-              help="Consumer group to serve (repeatable; default: all).")
-@click.option("--prefetch", type=click.IntRange(1, 10000), default=None,
-              help="Unacknowledged deliveries in hand at once [default: WORKER_PREFETCH or 500].")
-@click.option("--batch-size", type=click.IntRange(1, 10000), default=None,
-              help="Deliveries handled per transaction [default: half the prefetch, so the broker "
-                   "keeps delivering while a batch commits].")
-@click.option("--handlers", "handlers_spec", default="workers.handlers", show_default=True,
-              help="Module whose HANDLERS table maps group -> event type -> handler.")
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    type=click.Choice(sorted(topology.GROUPS)),
+    help="Consumer group to serve (repeatable; default: all).",
+)
+@click.option(
+    "--prefetch",
+    type=click.IntRange(1, 10000),
+    default=None,
+    help="Unacknowledged deliveries in hand at once [default: WORKER_PREFETCH or 500].",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10000),
+    default=None,
+    help="Deliveries handled per transaction [default: half the prefetch, so the broker "
+    "keeps delivering while a batch commits].",
+)
+@click.option(
+    "--handlers",
+    "handlers_spec",
+    default="workers.handlers",
+    show_default=True,
+    help="Module whose HANDLERS table maps group -> event type -> handler.",
+)
 @with_appcontext
 def worker_command(groups, prefetch, batch_size, handlers_spec) -> None:
     """Handle events for consumer groups: each effect commits with its (group, event id)."""

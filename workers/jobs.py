@@ -149,29 +149,72 @@ QUARTER = timedelta(minutes=15)
 DAY = timedelta(days=1)
 
 JOBS: tuple[Job, ...] = (
-    Job("reminders-sweep", sweeps.sweep_reminders, every_15_minutes, QUARTER,
+    Job(
+        "reminders-sweep",
+        sweeps.sweep_reminders,
+        every_15_minutes,
+        QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
-        "Claim the reminders and digests due at 08:00 in each recipient's zone, then send them."),
-    Job("mail-dispatch", sweeps.dispatch_mail, mail_interval, timedelta(seconds=30),
+        "Claim the reminders and digests due at 08:00 in each recipient's zone, then send them.",
+    ),
+    Job(
+        "mail-dispatch",
+        sweeps.dispatch_mail,
+        mail_interval,
+        timedelta(seconds=30),
         "every MAIL_DISPATCH_SECONDS (30) seconds",
-        "Send notification e-mails and due retries; flag sends left unfinished as unknown."),
-    Job("proposal-expiry", sweeps.expire_proposals, every_15_minutes, QUARTER,
+        "Send notification e-mails and due retries; flag sends left unfinished as unknown.",
+    ),
+    Job(
+        "proposal-expiry",
+        sweeps.expire_proposals,
+        every_15_minutes,
+        QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
-        "Expire proposals unanswered after respond_by in the centre's calendar."),
-    Job("lifecycle", lifecycle.run_lifecycle, every_15_minutes, QUARTER,
+        "Expire proposals unanswered after respond_by in the centre's calendar.",
+    ),
+    Job(
+        "lifecycle",
+        lifecycle.run_lifecycle,
+        every_15_minutes,
+        QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
         "Start accepted collaborations on their start date, remind centres at the end, and close"
-        " them MITRA_AUTO_COMPLETE_DAYS after it."),
-    Job("agreement-expiry", sweeps.agreement_milestones, every_15_minutes, QUARTER,
+        " them MITRA_AUTO_COMPLETE_DAYS after it.",
+    ),
+    Job(
+        "agreement-expiry",
+        sweeps.agreement_milestones,
+        every_15_minutes,
+        QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
-        "Emit agreement.expiring 60, 30 and 7 days before an agreement ends, agreement.expired after."),
-    Job("partnership-status", partnership_status, daily_wib(0, 30), DAY, "daily at 00:30 WIB",
-        "Move partnerships to dormant or ended by the rules and today's date."),
-    Job("statistics-recompute", recompute_statistics, daily_wib(1, 30), DAY, "daily at 01:30 WIB",
-        "Rebuild the compiled statistics from the source tables."),
-    Job("prune", prune, daily_wib(3, 0), DAY, "daily at 03:00 WIB",
+        "Emit agreement.expiring 60, 30 and 7 days before an agreement ends, agreement.expired after.",
+    ),
+    Job(
+        "partnership-status",
+        partnership_status,
+        daily_wib(0, 30),
+        DAY,
+        "daily at 00:30 WIB",
+        "Move partnerships to dormant or ended by the rules and today's date.",
+    ),
+    Job(
+        "statistics-recompute",
+        recompute_statistics,
+        daily_wib(1, 30),
+        DAY,
+        "daily at 01:30 WIB",
+        "Rebuild the compiled statistics from the source tables.",
+    ),
+    Job(
+        "prune",
+        prune,
+        daily_wib(3, 0),
+        DAY,
+        "daily at 03:00 WIB",
         "Forget settled events, old job runs, read notifications, e-mail rows, throttle counters,"
-        " idempotency keys and dead API tokens."),
+        " idempotency keys and dead API tokens.",
+    ),
 )
 BY_ID = {job.id: job for job in JOBS}
 
@@ -191,17 +234,30 @@ def claimant() -> str:
 def claim(session: Session, job: str, slot: datetime, *, manual: bool = False) -> int | None:
     """Claim (job, slot) and commit; the run's id, or None when someone holds it already."""
     run_id = session.scalar(
-        insert_or_skip(session, JobRun).values(
-            job=job, slot=slot, manual=manual, claimed_by=claimant(), claimed_at=utcnow(),
+        insert_or_skip(session, JobRun)
+        .values(
+            job=job,
+            slot=slot,
+            manual=manual,
+            claimed_by=claimant(),
+            claimed_at=utcnow(),
             status=JobRunStatus.RUNNING,
-        ).on_conflict_do_nothing().returning(JobRun.id)
+        )
+        .on_conflict_do_nothing()
+        .returning(JobRun.id)
     )
     session.commit()
     return run_id
 
 
-def run(app: Flask, job: Job, *, now: datetime | None = None, manual: bool = False,
-        trigger: BaseTrigger | None = None) -> Outcome:
+def run(
+    app: Flask,
+    job: Job,
+    *,
+    now: datetime | None = None,
+    manual: bool = False,
+    trigger: BaseTrigger | None = None,
+) -> Outcome:
     """Claim the slot, then run the job in an app context; a taken slot is skipped."""
     with app.app_context():
         session = db.session
@@ -222,7 +278,8 @@ def run(app: Flask, job: Job, *, now: datetime | None = None, manual: bool = Fal
                 status = JobRunStatus.FAILED
                 log.exception("%s: slot %s failed", job.id, slot.isoformat())
             session.execute(
-                update(JobRun).where(JobRun.id == run_id)
+                update(JobRun)
+                .where(JobRun.id == run_id)
                 .values(status=status, finished_at=utcnow(), summary=summary[-4000:])
             )
             session.commit()

@@ -45,35 +45,59 @@ DEFAULT_AUTO_COMPLETE_DAYS = 30
 
 _TABLE = Collaboration.__table__
 # What an event of a transition says about its collaboration (lifecycle.event_data).
-_EVENT_COLUMNS = ("id", "centre_id", "partner_id", "partnership_id", "title", "service_area",
-                  "starts_on", "ends_on", "respond_by", "target_umkm")
+_EVENT_COLUMNS = (
+    "id",
+    "centre_id",
+    "partner_id",
+    "partnership_id",
+    "title",
+    "service_area",
+    "starts_on",
+    "ends_on",
+    "respond_by",
+    "target_umkm",
+)
 
 
 def run_lifecycle(session: Session, now_utc: datetime, auto_complete_days: int | None = None) -> dict:
     """The job: start, remind, close (see the module's docstring); commits its work."""
     if auto_complete_days is None:
-        auto_complete_days = int(current_app.config.get("MITRA_AUTO_COMPLETE_DAYS")
-                                 or DEFAULT_AUTO_COMPLETE_DAYS)
+        auto_complete_days = int(
+            current_app.config.get("MITRA_AUTO_COMPLETE_DAYS") or DEFAULT_AUTO_COMPLETE_DAYS
+        )
     done: Counter = Counter()
     for today, zones in reminders.zones_by_local_date(now_utc).items():
         in_zones = _TABLE.c.centre_id.in_(select(Centre.id).where(Centre.zone.in_(zones)))
-        done["activated"] += _move(session, "activate", now_utc, (
-            _TABLE.c.status == S.ACCEPTED, _TABLE.c.starts_on <= today, in_zones))
+        done["activated"] += _move(
+            session,
+            "activate",
+            now_utc,
+            (_TABLE.c.status == S.ACCEPTED, _TABLE.c.starts_on <= today, in_zones),
+        )
         for kind, offset in reminder_days(auto_complete_days):
             done[kind] += _remind(session, kind, offset, today, zones, now_utc)
-        nothing_planned = ~exists().where(Activity.collaboration_id == _TABLE.c.id,
-                                          Activity.status == ActivityStatus.PLANNED)
-        done["completed"] += _move(session, "complete", now_utc, (
-            _TABLE.c.status == S.ACTIVE, _TABLE.c.ends_on <= today - timedelta(days=auto_complete_days),
-            in_zones, nothing_planned), closing_summary=AUTO_SUMMARY)
+        nothing_planned = ~exists().where(
+            Activity.collaboration_id == _TABLE.c.id, Activity.status == ActivityStatus.PLANNED
+        )
+        done["completed"] += _move(
+            session,
+            "complete",
+            now_utc,
+            (
+                _TABLE.c.status == S.ACTIVE,
+                _TABLE.c.ends_on <= today - timedelta(days=auto_complete_days),
+                in_zones,
+                nothing_planned,
+            ),
+            closing_summary=AUTO_SUMMARY,
+        )
     session.commit()
     return dict(+done)
 
 
 def reminder_days(auto_complete_days: int) -> tuple[tuple[str, int], ...]:
     """(kind, days after ends_on): the end date, and 7 days before the automatic close."""
-    return (("collaboration-ended", 0),
-            ("collaboration-closing-7d", max(1, auto_complete_days - 7)))
+    return (("collaboration-ended", 0), ("collaboration-closing-7d", max(1, auto_complete_days - 7)))
 
 
 def _move(session: Session, verb: str, now: datetime, where: tuple, **values: Any) -> int:
@@ -86,7 +110,8 @@ def _move(session: Session, verb: str, now: datetime, where: tuple, **values: An
         if not ids:
             break
         rows = session.execute(
-            update(_TABLE).where(_TABLE.c.id.in_(ids), _TABLE.c.status.in_(step.sources))
+            update(_TABLE)
+            .where(_TABLE.c.id.in_(ids), _TABLE.c.status.in_(step.sources))
             .values(status=step.target, version=_TABLE.c.version + 1, updated_at=now, **values)
             .returning(_TABLE.c.status, *columns)
         ).all()
@@ -94,11 +119,21 @@ def _move(session: Session, verb: str, now: datetime, where: tuple, **values: An
         previous = step.sources[0]
         after = {"status": step.target, **({step.requires: text} if step.requires else {})}
         if rows:
-            session.execute(insert(AuditEntry.__table__), [
-                {"actor": ACTOR.actor, "action": step.action, "subject_type": "collaboration",
-                 "subject_id": row.id, "before": {"status": previous}, "after": after, "at": now}
-                for row in rows
-            ])
+            session.execute(
+                insert(AuditEntry.__table__),
+                [
+                    {
+                        "actor": ACTOR.actor,
+                        "action": step.action,
+                        "subject_type": "collaboration",
+                        "subject_id": row.id,
+                        "before": {"status": previous},
+                        "after": after,
+                        "at": now,
+                    }
+                    for row in rows
+                ],
+            )
             emit_all(session, _events(step.event, [_event_data(row, previous, text) for row in rows]))
         session.commit()
         moved += len(rows)
@@ -109,11 +144,20 @@ def _move(session: Session, verb: str, now: datetime, where: tuple, **values: An
 
 def _event_data(row, previous: str, text: str | None) -> dict[str, Any]:
     return {
-        "collaboration_id": row.id, "centre_id": row.centre_id, "partner_id": row.partner_id,
-        "partnership_id": row.partnership_id, "title": row.title, "service_area": row.service_area,
-        "status": row.status, "previous_status": previous, "starts_on": row.starts_on,
-        "ends_on": row.ends_on, "respond_by": row.respond_by, "target_umkm": row.target_umkm,
-        "actor": ACTOR.actor, "reason": text,
+        "collaboration_id": row.id,
+        "centre_id": row.centre_id,
+        "partner_id": row.partner_id,
+        "partnership_id": row.partnership_id,
+        "title": row.title,
+        "service_area": row.service_area,
+        "status": row.status,
+        "previous_status": previous,
+        "starts_on": row.starts_on,
+        "ends_on": row.ends_on,
+        "respond_by": row.respond_by,
+        "target_umkm": row.target_umkm,
+        "actor": ACTOR.actor,
+        "reason": text,
     }
 
 
@@ -124,36 +168,49 @@ def _events(event_type: EventType, rows: list[dict[str, Any]]) -> list[Event]:
     first = event_type(**rows[0])
     made = [first]
     for data in rows[1:]:
-        payload = {name: value.isoformat() if isinstance(value, date) else value
-                   for name, value in data.items()}
+        payload = {
+            name: value.isoformat() if isinstance(value, date) else value for name, value in data.items()
+        }
         made.append(Event(type=event_type, subject=event_type.subject.format(**payload), data=payload))
     if made[-1].data.keys() != first.data.keys():  # a shape the schema changed: validate all
         return [event_type(**data) for data in rows]
     return made
 
 
-def _remind(session: Session, kind: str, offset: int, today: date, zones: tuple[str, ...],
-            now: datetime) -> int:
+def _remind(
+    session: Session, kind: str, offset: int, today: date, zones: tuple[str, ...], now: datetime
+) -> int:
     """Tell the centre's managers of each active collaboration whose reminder day (ends_on +
     offset) came in the last CATCH_UP_DAYS; once each, by its milestone row."""
     last = today - timedelta(days=offset)
     due = session.execute(
         select(Collaboration.id, Collaboration.centre_id, Collaboration.ends_on)
         .join(Centre, Centre.id == Collaboration.centre_id)
-        .where(Collaboration.status == S.ACTIVE,
-               Collaboration.ends_on.between(last - timedelta(days=CATCH_UP_DAYS), last),
-               Centre.zone.in_(zones),
-               ~exists().where(Milestone.kind == kind, Milestone.subject_type == "collaboration",
-                               Milestone.subject_id == Collaboration.id))
+        .where(
+            Collaboration.status == S.ACTIVE,
+            Collaboration.ends_on.between(last - timedelta(days=CATCH_UP_DAYS), last),
+            Centre.zone.in_(zones),
+            ~exists().where(
+                Milestone.kind == kind,
+                Milestone.subject_type == "collaboration",
+                Milestone.subject_id == Collaboration.id,
+            ),
+        )
         .order_by(Collaboration.id)
     ).all()
     told = 0
     for ident, centre_id, ends_on in due:
         inserted = session.scalar(
-            reminders.insert_or_skip(session, Milestone).values(
-                kind=kind, subject_type="collaboration", subject_id=ident,
-                due_on=ends_on + timedelta(days=offset), created_at=now,
-            ).on_conflict_do_nothing().returning(Milestone.id)
+            reminders.insert_or_skip(session, Milestone)
+            .values(
+                kind=kind,
+                subject_type="collaboration",
+                subject_id=ident,
+                due_on=ends_on + timedelta(days=offset),
+                created_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(Milestone.id)
         )
         if inserted is not None:
             for user in notifications.centre_managers(session, centre_id):

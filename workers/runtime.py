@@ -167,9 +167,13 @@ class GroupWorker(ConsumerMixin):
         return bool(self.pending) and time.monotonic() < self.database_retry_at
 
     def on_iteration(self) -> None:
-        if self.pending and not self._holding() and (
-            len(self.pending) >= self.settings.batch_size
-            or time.monotonic() - self.pending_since >= self.settings.batch_wait
+        if (
+            self.pending
+            and not self._holding()
+            and (
+                len(self.pending) >= self.settings.batch_size
+                or time.monotonic() - self.pending_since >= self.settings.batch_wait
+            )
         ):
             self.flush()
         self.republish_due_retries()
@@ -223,13 +227,18 @@ class GroupWorker(ConsumerMixin):
     def _hold(self, deliveries: list[Delivery], error: str) -> None:
         """The database is down: keep the deliveries (unacked, no attempt counted) and try
         them again after a backoff; the broker's prefetch stops new deliveries meanwhile."""
-        self.database_wait = min(self.settings.database_wait_max,
-                                 max(self.settings.retry_base, self.database_wait * 2))
+        self.database_wait = min(
+            self.settings.database_wait_max, max(self.settings.retry_base, self.database_wait * 2)
+        )
         self.database_retry_at = time.monotonic() + self.database_wait
         self.pending = deliveries + self.pending
         self.pending_since = time.monotonic()
-        log.warning("database unreachable (%s); holding %d deliveries, trying again in %.0f s",
-                    _first_line(error), len(deliveries), self.database_wait)
+        log.warning(
+            "database unreachable (%s); holding %d deliveries, trying again in %.0f s",
+            _first_line(error),
+            len(deliveries),
+            self.database_wait,
+        )
 
     def _split(self, session: Session, batch: list[Delivery]) -> tuple[list[Delivery], list[Delivery]]:
         """(already recorded or repeated within the batch, new) with one query."""
@@ -314,9 +323,14 @@ class GroupWorker(ConsumerMixin):
     # -- retries and dead letters ---------------------------------------------------------------
     def schedule_retry(self, delivery: Delivery, error: str) -> None:
         attempts = delivery.attempts + 1
-        log.warning("%s: %s %s failed (attempt %d): %s", delivery.group,
-                    delivery.event.type.type if delivery.event else "?", delivery.event_id,
-                    attempts, _first_line(error))
+        log.warning(
+            "%s: %s %s failed (attempt %d): %s",
+            delivery.group,
+            delivery.event.type.type if delivery.event else "?",
+            delivery.event_id,
+            attempts,
+            _first_line(error),
+        )
         if attempts >= self.settings.max_attempts:
             self.dead_letter(delivery, error, attempts)
             return
@@ -330,8 +344,17 @@ class GroupWorker(ConsumerMixin):
             delivery = retry.delivery
             headers = dict(delivery.message.headers or {})
             headers.update({"x-attempts": delivery.attempts + 1, "x-last-error": retry.error[-500:]})
-            self._publish(OutgoingMessage(delivery.event_id, _type_of(delivery), delivery.body, "",
-                                          topology.queue_name(delivery.group), True, headers))
+            self._publish(
+                OutgoingMessage(
+                    delivery.event_id,
+                    _type_of(delivery),
+                    delivery.body,
+                    "",
+                    topology.queue_name(delivery.group),
+                    True,
+                    headers,
+                )
+            )
             delivery.message.ack()
 
     def release_retries(self) -> None:
@@ -340,17 +363,32 @@ class GroupWorker(ConsumerMixin):
 
     def dead_letter(self, delivery: Delivery, error: str, attempts: int | None = None) -> None:
         headers = dict(delivery.message.headers or {})
-        headers.update({
-            "x-attempts": attempts if attempts is not None else delivery.attempts,
-            "x-error": error[-2000:],
-            "x-group": delivery.group,
-        })
-        log.error("%s: event %s dead-lettered after %s attempt(s)", delivery.group,
-                  delivery.event_id, headers["x-attempts"])
+        headers.update(
+            {
+                "x-attempts": attempts if attempts is not None else delivery.attempts,
+                "x-error": error[-2000:],
+                "x-group": delivery.group,
+            }
+        )
+        log.error(
+            "%s: event %s dead-lettered after %s attempt(s)",
+            delivery.group,
+            delivery.event_id,
+            headers["x-attempts"],
+        )
         # Straight to the queue: virtual transports keep exchange bindings per process, so
         # only a queue name routes the same on every transport.
-        self._publish(OutgoingMessage(delivery.event_id, _type_of(delivery), delivery.body, "",
-                                      topology.dead_letter_queue_name(delivery.group), True, headers))
+        self._publish(
+            OutgoingMessage(
+                delivery.event_id,
+                _type_of(delivery),
+                delivery.body,
+                "",
+                topology.dead_letter_queue_name(delivery.group),
+                True,
+                headers,
+            )
+        )
         delivery.message.ack()
 
     def _publish(self, message: OutgoingMessage) -> None:

@@ -55,16 +55,26 @@ def build(app: Flask, jobs: tuple[Job, ...] = JOBS) -> BlockingScheduler:
     )
     for job in jobs:
         trigger = job.trigger(app.config)
-        scheduler.add_job(job_list.run, trigger, args=(app, job), kwargs={"trigger": trigger},
-                          id=job.id, name=job.id, replace_existing=True)
+        scheduler.add_job(
+            job_list.run,
+            trigger,
+            args=(app, job),
+            kwargs={"trigger": trigger},
+            id=job.id,
+            name=job.id,
+            replace_existing=True,
+        )
     scheduler.add_listener(_missed, EVENT_JOB_MISSED)
     return scheduler
 
 
 def _missed(event: JobExecutionEvent) -> None:
     # Later than the misfire grace: that slot is not run; the next one is (coalesced).
-    log.warning("%s: the run due at %s was missed (the scheduler was down or busy)",
-                event.job_id, event.scheduled_run_time)
+    log.warning(
+        "%s: the run due at %s was missed (the scheduler was down or busy)",
+        event.job_id,
+        event.scheduled_run_time,
+    )
 
 
 def start_test_clock(spec: str, scheduler: BlockingScheduler) -> None:
@@ -150,13 +160,17 @@ def scheduler_command() -> None:
 def _warn_of_another_scheduler() -> None:
     """Harmless (claims keep it from doing anything twice) but wasteful: say so."""
     recent = db.session.scalars(
-        select(JobRun.claimed_by).where(JobRun.claimed_at > utcnow() - timedelta(minutes=2),
-                                        JobRun.manual.is_(False)).distinct()
+        select(JobRun.claimed_by)
+        .where(JobRun.claimed_at > utcnow() - timedelta(minutes=2), JobRun.manual.is_(False))
+        .distinct()
     ).all()
     db.session.rollback()
     if recent:
-        click.echo(f"scheduler: WARNING: runs were claimed in the last 2 minutes by {', '.join(recent)}; "
-                   "if that scheduler still runs, stop one of the two (one is enough)", err=True)
+        click.echo(
+            f"scheduler: WARNING: runs were claimed in the last 2 minutes by {', '.join(recent)}; "
+            "if that scheduler still runs, stop one of the two (one is enough)",
+            err=True,
+        )
 
 
 @click.group("jobs")
@@ -193,9 +207,13 @@ def list_command() -> None:
 
 @jobs_group.command("run")
 @click.argument("name", type=click.Choice(sorted(BY_ID)))
-@click.option("--at", "at", metavar="ISO-TIME",
-              help="Run as the scheduled run at this instant would (e.g. 2026-11-28T01:00Z): it claims "
-                   "that slot, so it does nothing if the slot was run already. Default: a manual run now.")
+@click.option(
+    "--at",
+    "at",
+    metavar="ISO-TIME",
+    help="Run as the scheduled run at this instant would (e.g. 2026-11-28T01:00Z): it claims "
+    "that slot, so it does nothing if the slot was run already. Default: a manual run now.",
+)
 @with_appcontext
 def run_command(name: str, at: str | None) -> None:
     """Run one job now, claiming a slot of its own (or the slot of --at)."""

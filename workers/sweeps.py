@@ -91,15 +91,20 @@ def _audience(statement: Select, audience: str, centre_id, partner_id) -> Select
 
 
 def _rows(subject_id) -> Select:
-    return select(subject_id.label("subject_id"), User.id.label("recipient_id"),
-                  User.email_preference.label("preference"))
+    return select(
+        subject_id.label("subject_id"),
+        User.id.label("recipient_id"),
+        User.email_preference.label("preference"),
+    )
 
 
 def proposal_unanswered(days: int) -> Callable[[], Select]:
     def due() -> Select:
-        statement = _rows(Collaboration.id).where(Collaboration.status == S.PROPOSED,
-                                                  Collaboration.respond_by == day(days))
+        statement = _rows(Collaboration.id).where(
+            Collaboration.status == S.PROPOSED, Collaboration.respond_by == day(days)
+        )
         return _partner_users(statement, Collaboration.partner_id)
+
     return due
 
 
@@ -108,10 +113,14 @@ def activity_tomorrow(audience: str) -> Callable[[], Select]:
         statement = (
             _rows(Activity.id)
             .join(Collaboration, Collaboration.id == Activity.collaboration_id)
-            .where(Activity.status == ActivityStatus.PLANNED, Activity.date == day(1),
-                   Collaboration.status.in_(UNDER_WAY))
+            .where(
+                Activity.status == ActivityStatus.PLANNED,
+                Activity.date == day(1),
+                Collaboration.status.in_(UNDER_WAY),
+            )
         )
         return _audience(statement, audience, Collaboration.centre_id, Collaboration.partner_id)
+
     return due
 
 
@@ -120,10 +129,14 @@ def outcome_overdue(days: int) -> Callable[[], Select]:
         statement = (
             _rows(Activity.id)
             .join(Collaboration, Collaboration.id == Activity.collaboration_id)
-            .where(Activity.status == ActivityStatus.PLANNED, Activity.date == day(-days),
-                   Collaboration.status.in_((*UNDER_WAY, S.COMPLETED)))
+            .where(
+                Activity.status == ActivityStatus.PLANNED,
+                Activity.date == day(-days),
+                Collaboration.status.in_((*UNDER_WAY, S.COMPLETED)),
+            )
         )
         return _centre_managers(statement, Collaboration.centre_id)
+
     return due
 
 
@@ -133,11 +146,16 @@ def agreement_ending(days: int, audience: str) -> Callable[[], Select]:
         statement = (
             _rows(Agreement.id)
             .join(Partnership, Partnership.id == Agreement.partnership_id)
-            .where(Agreement.valid_until == day(days),
-                   ~exists().where(later.partnership_id == Agreement.partnership_id,
-                                   later.valid_until > Agreement.valid_until))
+            .where(
+                Agreement.valid_until == day(days),
+                ~exists().where(
+                    later.partnership_id == Agreement.partnership_id,
+                    later.valid_until > Agreement.valid_until,
+                ),
+            )
         )
         return _audience(statement, audience, Partnership.centre_id, Partnership.partner_id)
+
     return due
 
 
@@ -148,8 +166,11 @@ RULES: tuple[Rule, ...] = (
     Rule("activity-tomorrow", activity_tomorrow(notifications.CENTRE)),
     Rule("activity-tomorrow", activity_tomorrow(notifications.PARTNER)),
     Rule("outcome-overdue", outcome_overdue(2)),
-    *(Rule(f"agreement-{n}d", agreement_ending(n, audience)) for n in AGREEMENT_DAYS
-      for audience in (notifications.CENTRE, notifications.PARTNER)),
+    *(
+        Rule(f"agreement-{n}d", agreement_ending(n, audience))
+        for n in AGREEMENT_DAYS
+        for audience in (notifications.CENTRE, notifications.PARTNER)
+    ),
 )
 
 
@@ -168,16 +189,18 @@ def claim_reminders(session: Session, now_utc: datetime, policy: MailPolicy | No
     for window in windows:
         token = uuid4().hex  # marks this window's claims, for their in-app copies
         params = {"zones": list(window.zones), **day_params(window.day)}
-        claimed["reminders"] += reminders.claim(session, statement, window=window, token=token,
-                                                now=now_utc, params=params)
+        claimed["reminders"] += reminders.claim(
+            session, statement, window=window, token=token, now=now_utc, params=params
+        )
         notifications.copy_claimed_reminders(session, token, window.day, now_utc)
         session.commit()
     claimed["digest"] += reminders.claim_digests(session, now_utc, windows)
     return +claimed
 
 
-def sweep_reminders(session: Session, now_utc: datetime, transport: Transport | None = None,
-                    policy: MailPolicy | None = None) -> dict[str, dict[str, int]]:
+def sweep_reminders(
+    session: Session, now_utc: datetime, transport: Transport | None = None, policy: MailPolicy | None = None
+) -> dict[str, dict[str, int]]:
     """The reminders job: claim what is due now, commit, then send it (and any retry due)."""
     policy = policy or MailPolicy.from_config(current_app.config)
     claimed = claim_reminders(session, now_utc, policy)
@@ -199,8 +222,9 @@ def expire_proposals(session: Session, now_utc: datetime) -> int:
         due += session.scalars(
             select(Collaboration.id)
             .join(Centre, Centre.id == Collaboration.centre_id)
-            .where(Collaboration.status == S.PROPOSED, Collaboration.respond_by < today,
-                   Centre.zone.in_(zones))
+            .where(
+                Collaboration.status == S.PROPOSED, Collaboration.respond_by < today, Centre.zone.in_(zones)
+            )
         ).all()
     session.commit()
     expired = 0
@@ -240,25 +264,47 @@ def agreement_milestones(session: Session, now_utc: datetime, catch_up_days: int
                 select(Agreement, Partnership)
                 .join(Partnership, Partnership.id == Agreement.partnership_id)
                 .join(Centre, Centre.id == Partnership.centre_id)
-                .where(Agreement.valid_until.between(first, last), Centre.zone.in_(zones),
-                       ~exists().where(and_(Milestone.kind == kind, Milestone.subject_type == "agreement",
-                                            Milestone.subject_id == Agreement.id)))
+                .where(
+                    Agreement.valid_until.between(first, last),
+                    Centre.zone.in_(zones),
+                    ~exists().where(
+                        and_(
+                            Milestone.kind == kind,
+                            Milestone.subject_type == "agreement",
+                            Milestone.subject_id == Agreement.id,
+                        )
+                    ),
+                )
             ).all()
             for agreement, partnership in rows:
                 inserted = session.scalar(
-                    reminders.insert_or_skip(session, Milestone).values(
-                        kind=kind, subject_type="agreement", subject_id=agreement.id,
-                        due_on=agreement.valid_until + timedelta(days=offset), created_at=now_utc,
-                    ).on_conflict_do_nothing().returning(Milestone.id)
+                    reminders.insert_or_skip(session, Milestone)
+                    .values(
+                        kind=kind,
+                        subject_type="agreement",
+                        subject_id=agreement.id,
+                        due_on=agreement.valid_until + timedelta(days=offset),
+                        created_at=now_utc,
+                    )
+                    .on_conflict_do_nothing()
+                    .returning(Milestone.id)
                 )
                 if inserted is not None:
-                    emit(session, event_type(
-                        agreement_id=agreement.id, partnership_id=partnership.id,
-                        centre_id=partnership.centre_id, partner_id=partnership.partner_id,
-                        kind=agreement.kind, number=agreement.number, signed_on=agreement.signed_on,
-                        valid_until=agreement.valid_until, actor=actor,
-                        days_left=(agreement.valid_until - today).days if offset < 0 else None,
-                    ))
+                    emit(
+                        session,
+                        event_type(
+                            agreement_id=agreement.id,
+                            partnership_id=partnership.id,
+                            centre_id=partnership.centre_id,
+                            partner_id=partnership.partner_id,
+                            kind=agreement.kind,
+                            number=agreement.number,
+                            signed_on=agreement.signed_on,
+                            valid_until=agreement.valid_until,
+                            actor=actor,
+                            days_left=(agreement.valid_until - today).days if offset < 0 else None,
+                        ),
+                    )
                     emitted[kind] += 1
     session.commit()
     return dict(emitted)
@@ -266,4 +312,3 @@ def agreement_milestones(session: Session, now_utc: datetime, catch_up_days: int
 
 def _lock(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-

@@ -111,8 +111,9 @@ def from_environment() -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Mitra <mitra@localhost>"),
         "MITRA_BASE_URL": _base_url(env),
         # Host names besides MITRA_BASE_URL's that requests may carry (mitra/links.py).
-        "MITRA_TRUSTED_HOSTS": [h.strip() for h in os.environ.get("MITRA_TRUSTED_HOSTS", "").split(",")
-                                if h.strip()],
+        "MITRA_TRUSTED_HOSTS": [
+            h.strip() for h in os.environ.get("MITRA_TRUSTED_HOSTS", "").split(",") if h.strip()
+        ],
         "MITRA_HEALTH_TOKEN": os.environ.get("MITRA_HEALTH_TOKEN") or None,
         # Reverse proxies in front of Mitra whose X-Forwarded-For/Proto/Host are believed.
         "MITRA_TRUSTED_PROXIES": _trusted_proxies(),

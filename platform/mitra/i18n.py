@@ -97,7 +97,7 @@ def local_moment(moment: datetime | None, zone: str | None = None) -> datetime |
 
 
 def moment_text(moment: datetime | None, zone: str | None = None, locale: str | None = None) -> str:
-    """"12 Mar 2024 08:00 WITA": `moment` in `zone` (the centre's), named. The one way a page
+    """ "12 Mar 2024 08:00 WITA": `moment` in `zone` (the centre's), named. The one way a page
     or an e-mail writes a date and time; `locale` for e-mails written outside a request."""
     local = local_moment(moment, zone)
     if local is None:
@@ -107,7 +107,7 @@ def moment_text(moment: datetime | None, zone: str | None = None, locale: str | 
 
 
 def moment_iso(moment: datetime | None, zone: str | None = None) -> str:
-    """"2024-03-12T08:00:00+08:00": `moment` in `zone`, for exports (ISO 8601 with the offset)."""
+    """ "2024-03-12T08:00:00+08:00": `moment` in `zone`, for exports (ISO 8601 with the offset)."""
     local = local_moment(moment, zone)
     return local.isoformat(timespec="seconds") if local is not None else ""
 

@@ -26,8 +26,14 @@ SEPARATORS = "\u2028\u2029"
 _NOT_ONE_LINE = re.compile(f"[{CONTROL}{SEPARATORS}]")
 _NOT_IN_PARAGRAPHS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all of Cc but TAB and LF
 _LINE_END = re.compile(r"\r\n?")
-_NAMES = {"\x00": "NUL", "\t": "a tab", "\n": "a line break", "\r": "a line break",
-          "\u2028": "a line break", "\u2029": "a paragraph break"}
+_NAMES = {
+    "\x00": "NUL",
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a line break",
+    "\u2028": "a line break",
+    "\u2029": "a paragraph break",
+}
 
 
 class Refused(ValueError):
@@ -49,8 +55,10 @@ def single_line(value: str) -> str:
     found = _NOT_ONE_LINE.search(value)
     if found:
         character = found.group()
-        raise Refused(f"must be a single line without tabs or control characters "
-                      f"(it holds {_named(character)})", character)
+        raise Refused(
+            f"must be a single line without tabs or control characters (it holds {_named(character)})",
+            character,
+        )
     return value
 
 
@@ -64,8 +72,11 @@ def paragraphs(value: str) -> str:
     found = _NOT_IN_PARAGRAPHS.search(value)
     if found:
         character = found.group()
-        raise Refused(f"must not contain control characters other than line breaks and tabs "
-                      f"(it holds {_named(character)})", character)
+        raise Refused(
+            f"must not contain control characters other than line breaks and tabs "
+            f"(it holds {_named(character)})",
+            character,
+        )
     return value
 
 

@@ -55,20 +55,29 @@ class World:
 @pytest.fixture
 def world(app, client, reference_data) -> World:
     malang = CentreFactory(code="3507", name="PLUT-KUMKM Kab. Malang", province_code="35")
-    gianyar = CentreFactory(code="5104", name="PLUT-KUMKM Kab. Gianyar", province_code="51",
-                            zone="Asia/Makassar")
+    gianyar = CentreFactory(
+        code="5104", name="PLUT-KUMKM Kab. Gianyar", province_code="51", zone="Asia/Makassar"
+    )
     bank = PartnerFactory(name="Bank BUMN Mitra UMKM")
     telco = PartnerFactory(name="Telko Nasional", type="telco")
     people = {
         "admin": UserFactory(email="admin@mitra.test", name="Admin Kementerian"),
-        "manager": UserFactory(email="manajer.malang@mitra.test", name="Manajer Malang",
-                               role="centre_manager", centre=malang),
-        "other_manager": UserFactory(email="manajer.gianyar@mitra.test", name="Manajer Gianyar",
-                                     role="centre_manager", centre=gianyar, zone="Asia/Makassar"),
-        "partner": UserFactory(email="mitra.bank@mitra.test", name="Petugas Bank",
-                               role="partner_user", partner=bank),
-        "other_partner": UserFactory(email="mitra.telko@mitra.test", name="Petugas Telko",
-                                     role="partner_user", partner=telco),
+        "manager": UserFactory(
+            email="manajer.malang@mitra.test", name="Manajer Malang", role="centre_manager", centre=malang
+        ),
+        "other_manager": UserFactory(
+            email="manajer.gianyar@mitra.test",
+            name="Manajer Gianyar",
+            role="centre_manager",
+            centre=gianyar,
+            zone="Asia/Makassar",
+        ),
+        "partner": UserFactory(
+            email="mitra.bank@mitra.test", name="Petugas Bank", role="partner_user", partner=bank
+        ),
+        "other_partner": UserFactory(
+            email="mitra.telko@mitra.test", name="Petugas Telko", role="partner_user", partner=telco
+        ),
     }
     world = World(client=client, users=people)
     for who, user in people.items():
@@ -84,5 +93,3 @@ def row_counts() -> dict[str, int]:
         table.name: db.session.scalar(select(func.count()).select_from(table))
         for table in db.metadata.sorted_tables
     }
-
-

@@ -32,8 +32,9 @@ def proxied_client(app, app_config):
 
 
 def sign_in(client, email, password=PASSWORD, address="192.0.2.10", **kwargs):
-    return client.post(TOKENS, json={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address}, **kwargs)
+    return client.post(
+        TOKENS, json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}, **kwargs
+    )
 
 
 def quick_hash(user) -> None:
@@ -46,8 +47,10 @@ def quick_hash(user) -> None:
 
 def stored_rows() -> tuple[int, int]:
     """(throttle counters, audit entries): what sign-in attempts can leave in the database."""
-    counted = (db.session.scalar(select(func.count()).select_from(ThrottleCounter)),
-               db.session.scalar(select(func.count()).select_from(AuditEntry)))
+    counted = (
+        db.session.scalar(select(func.count()).select_from(ThrottleCounter)),
+        db.session.scalar(select(func.count()).select_from(AuditEntry)),
+    )
     db.session.commit()  # SQLite: a read holds the write lock the next request needs
     return counted
 
@@ -108,8 +111,9 @@ def test_failures_from_one_address_shut_only_that_address_out_of_the_account(wor
 
 
 def test_an_unknown_account_is_throttled_like_a_real_one(world):
-    answers = [sign_in(world.client, "nobody@mitra.test", "x", address="198.51.100.8").status_code
-               for _ in range(6)]
+    answers = [
+        sign_in(world.client, "nobody@mitra.test", "x", address="198.51.100.8").status_code for _ in range(6)
+    ]
     assert answers == [401] * 5 + [429]  # the throttle tells nothing about who has an account
 
 
@@ -118,8 +122,9 @@ def test_twenty_failures_from_one_address_lock_that_address(world):
         assert sign_in(world.client, f"guess{n}@mitra.test", "x", address="203.0.113.7").status_code == 401
     assert sign_in(world.client, "mitra.bank@mitra.test", address="203.0.113.7").status_code == 429
     assert sign_in(world.client, "mitra.bank@mitra.test", address="203.0.113.8").status_code == 201
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("auth.login_%"))
-                                 .order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action.like("auth.login_%")).order_by(AuditEntry.id)
+    ).all()
     assert [e.action for e in entries].count("auth.login_failed") == 20  # the refusal is not one
     throttled = [e.after for e in entries if e.action == "auth.login_throttled"]
     assert throttled == [{"email": "guess19@mitra.test", "address": "203.0.113.7", "scope": "login_address"}]
@@ -178,15 +183,24 @@ def test_behind_a_trusted_proxy_each_forwarded_client_counts_alone(world, proxie
     # A client may send its own X-Forwarded-For: the proxy appends the address it saw, and
     # only that last one (MITRA_TRUSTED_PROXIES=1 hop) is believed.
     for forged in ["", "10.9.9.9, ", "10.0.0.2, "]:
-        response = sign_in(proxied_client, email, "wrong", address="127.0.0.1",
-                           headers={"X-Forwarded-For": f"{forged}10.0.0.1"})
+        response = sign_in(
+            proxied_client,
+            email,
+            "wrong",
+            address="127.0.0.1",
+            headers={"X-Forwarded-For": f"{forged}10.0.0.1"},
+        )
         assert response.status_code == 401
     for _ in range(2):
         sign_in(proxied_client, email, "wrong", address="127.0.0.1", headers={"X-Forwarded-For": "10.0.0.1"})
     through_proxy = {"address": "127.0.0.1", "headers": {"X-Forwarded-For": "10.0.0.1"}}
     assert sign_in(proxied_client, email, **through_proxy).status_code == 429
-    assert sign_in(proxied_client, email, address="127.0.0.1",
-                   headers={"X-Forwarded-For": "10.0.0.2"}).status_code == 201
+    assert (
+        sign_in(
+            proxied_client, email, address="127.0.0.1", headers={"X-Forwarded-For": "10.0.0.2"}
+        ).status_code
+        == 201
+    )
     login = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.login")).one()
     assert login.after["address"] == "10.0.0.2"
 
@@ -195,10 +209,20 @@ def test_without_a_trusted_proxy_x_forwarded_for_changes_nothing(world):
     email = "manajer.malang@mitra.test"
     quick_hash(world.users["manager"])
     for n in range(5):
-        assert sign_in(world.client, email, "wrong", address="127.0.0.1",
-                       headers={"X-Forwarded-For": f"10.0.0.{n + 10}"}).status_code == 401
-    assert sign_in(world.client, email, address="127.0.0.1",
-                   headers={"X-Forwarded-For": "10.0.0.2"}).status_code == 429
+        assert (
+            sign_in(
+                world.client,
+                email,
+                "wrong",
+                address="127.0.0.1",
+                headers={"X-Forwarded-For": f"10.0.0.{n + 10}"},
+            ).status_code
+            == 401
+        )
+    assert (
+        sign_in(world.client, email, address="127.0.0.1", headers={"X-Forwarded-For": "10.0.0.2"}).status_code
+        == 429
+    )
     failures = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.login_failed"))
     assert {f.after["address"] for f in failures} == {"127.0.0.1"}
 
@@ -246,8 +270,9 @@ def test_a_revoked_token_opens_nothing(world):
     assert world.client.delete(f"{TOKENS}/current", headers=headers).status_code == 204
     assert world.client.get("/api/v1/me", headers=headers).status_code == 401
     assert world.client.delete(f"{TOKENS}/current", headers=headers).status_code == 401
-    assert db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.action == "auth.token_revoked")).all() == ["auth.token_revoked"]
+    assert db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.action == "auth.token_revoked")
+    ).all() == ["auth.token_revoked"]
     # Other tokens of the same user still work.
     assert world.call("partner", "GET", "/api/v1/me").status_code == 200
 

@@ -12,12 +12,19 @@ COLLABORATIONS = "/api/v1/collaborations"
 
 
 def valid_body(world) -> dict:
-    return {"partner_id": world.ids["partner"], "title": "Pelatihan", "service_area": "pemasaran",
-            "starts_on": "2031-03-01", "ends_on": "2031-04-01", "target_umkm": 10}
+    return {
+        "partner_id": world.ids["partner"],
+        "title": "Pelatihan",
+        "service_area": "pemasaran",
+        "starts_on": "2031-03-01",
+        "ends_on": "2031-04-01",
+        "target_umkm": 10,
+    }
 
 
-def send(world, raw: bytes | str, content_type: str | None = "application/json", path=COLLABORATIONS,
-         method="POST"):
+def send(
+    world, raw: bytes | str, content_type: str | None = "application/json", path=COLLABORATIONS, method="POST"
+):
     headers = world.headers("manager")
     if content_type is not None:
         headers["Content-Type"] = content_type
@@ -64,37 +71,43 @@ def test_oversized_body(world, unchanged):
     assert_refused(send(world, raw), 413)
 
 
-@pytest.mark.parametrize(("raw", "why"), [
-    ("[1, 2]", "JSON array"),
-    ('"text"', "JSON str"),
-    ('{"target_umkm": NaN}', "NaN"),
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    ('{"target_umkm": ' + "9" * 5000 + "}", "digits"),
-])
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("[1, 2]", "JSON array"),
+        ('"text"', "JSON str"),
+        ('{"target_umkm": NaN}', "NaN"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"target_umkm": ' + "9" * 5000 + "}", "digits"),
+    ],
+)
 def test_json_that_is_not_an_object_or_not_standard(world, unchanged, raw, why):
     body = assert_refused(send(world, raw), 400, "body")
     assert why in body["message"]
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("target_umkm", "banyak"),
-    ("target_umkm", 1.5),
-    ("target_umkm", True),
-    ("target_umkm", -1),
-    ("target_umkm", 10**12),
-    ("partner_id", "1"),
-    ("partner_id", 2**40),
-    ("starts_on", 20310301),
-    ("starts_on", "1 Maret 2031"),
-    ("title", 123),
-    ("title", ""),
-    ("title", "   "),
-    ("title", "x" * 201),
-    ("title", "nul \x00 inside"),
-    ("title", "lone \ud800 surrogate"),
-    ("service_area", "kuliner"),
-    ("respond_by", "2031-02-30"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("target_umkm", "banyak"),
+        ("target_umkm", 1.5),
+        ("target_umkm", True),
+        ("target_umkm", -1),
+        ("target_umkm", 10**12),
+        ("partner_id", "1"),
+        ("partner_id", 2**40),
+        ("starts_on", 20310301),
+        ("starts_on", "1 Maret 2031"),
+        ("title", 123),
+        ("title", ""),
+        ("title", "   "),
+        ("title", "x" * 201),
+        ("title", "nul \x00 inside"),
+        ("title", "lone \ud800 surrogate"),
+        ("service_area", "kuliner"),
+        ("respond_by", "2031-02-30"),
+    ],
+)
 def test_wrong_types_and_values_name_the_field(world, unchanged, field, value):
     raw = json.dumps({**valid_body(world), field: value})
     assert_refused(send(world, raw), 422, field)
@@ -124,16 +137,19 @@ def test_a_partner_that_does_not_exist_is_named(world, unchanged):
     assert_refused(send(world, raw), 422, "partner_id")
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("per_page=101", "per_page"),
-    ("page=0", "page"),
-    ("page=abc", "page"),
-    ("sort=password", "sort"),
-    ("status=approved-ish", "status"),
-    ("starts_from=yesterday", "starts_from"),
-    ("centre_id=99999999999999999999", "centre_id"),
-    ("colour=red", "colour"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("per_page=101", "per_page"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("sort=password", "sort"),
+        ("status=approved-ish", "status"),
+        ("starts_from=yesterday", "starts_from"),
+        ("centre_id=99999999999999999999", "centre_id"),
+        ("colour=red", "colour"),
+    ],
+)
 def test_bad_query_parameters_are_named(world, unchanged, query, field):
     response = world.call("manager", "GET", f"{COLLABORATIONS}?{query}")
     assert_refused(response, 422, field)
@@ -155,10 +171,18 @@ def test_report_with_negative_counts_names_them(world):
     draft = world.draft()
     world.act("manager", draft["id"], "propose")
     world.act("partner", draft["id"], "accept")
-    activity = world.call("manager", "POST", f"{COLLABORATIONS}/{draft['id']}/activities",
-                          json={"type": "training", "date": "2031-04-01"}).get_json()
-    response = world.call("manager", "POST", f"/api/v1/activities/{activity['id']}/report",
-                          json={"participants": -3, "umkm_reached": "lima"})
+    activity = world.call(
+        "manager",
+        "POST",
+        f"{COLLABORATIONS}/{draft['id']}/activities",
+        json={"type": "training", "date": "2031-04-01"},
+    ).get_json()
+    response = world.call(
+        "manager",
+        "POST",
+        f"/api/v1/activities/{activity['id']}/report",
+        json={"participants": -3, "umkm_reached": "lima"},
+    )
     assert_refused(response, 422, "participants", "umkm_reached")
 
 

@@ -35,27 +35,41 @@ def test_accept_and_decline_at_once_one_wins(app, world):
     draft = world.draft()
     world.act("manager", draft["id"], "propose")
     path = f"/api/v1/collaborations/{draft['id']}"
-    answers = race(app, world, [
-        ("partner", "POST", f"{path}/accept", None, {}),
-        ("partner", "POST", f"{path}/decline", {"reason": "tidak jadi"}, {}),
-    ])
+    answers = race(
+        app,
+        world,
+        [
+            ("partner", "POST", f"{path}/accept", None, {}),
+            ("partner", "POST", f"{path}/decline", {"reason": "tidak jadi"}, {}),
+        ],
+    )
     assert sorted(a.status_code for a in answers) == [200, 409]
     db.session.expire_all()
     final = db.session.get(Collaboration, draft["id"]).status
     assert final in ("accepted", "declined")
-    audits = db.session.scalar(select(func.count()).where(
-        AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == draft["id"]))
-    events = db.session.scalar(select(func.count()).select_from(outbox).where(
-        outbox.c.subject == f"collaboration/{draft['id']}"))
+    audits = db.session.scalar(
+        select(func.count()).where(
+            AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == draft["id"]
+        )
+    )
+    events = db.session.scalar(
+        select(func.count()).select_from(outbox).where(outbox.c.subject == f"collaboration/{draft['id']}")
+    )
     assert audits == events == 3
 
 
 @pytest.mark.slow
 def test_the_same_idempotency_key_at_once_creates_one(app, world):
-    body = {"partner_id": world.ids["partner"], "title": "Sekali saja", "service_area": "pemasaran",
-            "starts_on": "2031-03-01", "ends_on": "2031-04-01"}
-    answers = race(app, world, [("manager", "POST", "/api/v1/collaborations", body,
-                                 {"Idempotency-Key": "twin"})] * 3)
+    body = {
+        "partner_id": world.ids["partner"],
+        "title": "Sekali saja",
+        "service_area": "pemasaran",
+        "starts_on": "2031-03-01",
+        "ends_on": "2031-04-01",
+    }
+    answers = race(
+        app, world, [("manager", "POST", "/api/v1/collaborations", body, {"Idempotency-Key": "twin"})] * 3
+    )
     assert {a.status_code for a in answers} <= {201, 409}
     created = {a.get_json()["id"] for a in answers if a.status_code == 201}
     assert len(created) == 1

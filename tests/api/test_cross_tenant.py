@@ -44,20 +44,38 @@ def ids(world) -> dict[str, int]:
     collaboration = world.draft()
     world.act("manager", collaboration["id"], "propose")
     world.act("partner", collaboration["id"], "accept")
-    activity = world.call("manager", "POST", f"/api/v1/collaborations/{collaboration['id']}/activities",
-                          json={"type": "training", "date": "2031-04-01", "title": "Kelas foto produk"})
+    activity = world.call(
+        "manager",
+        "POST",
+        f"/api/v1/collaborations/{collaboration['id']}/activities",
+        json={"type": "training", "date": "2031-04-01", "title": "Kelas foto produk"},
+    )
     assert activity.status_code == 201, activity.get_json()
-    agreement = world.call("manager", "POST", "/api/v1/agreements", json={
-        "partnership_id": collaboration["partnership_id"], "kind": "mou", "number": "MoU/001/2031",
-        "signed_on": "2031-01-10", "valid_until": "2033-01-09"})
+    agreement = world.call(
+        "manager",
+        "POST",
+        "/api/v1/agreements",
+        json={
+            "partnership_id": collaboration["partnership_id"],
+            "kind": "mou",
+            "number": "MoU/001/2031",
+            "signed_on": "2031-01-10",
+            "valid_until": "2033-01-09",
+        },
+    )
     assert agreement.status_code == 201, agreement.get_json()
-    return {"c": collaboration["id"], "a": activity.get_json()["id"], "p": collaboration["partnership_id"],
-            "g": agreement.get_json()["id"]}
+    return {
+        "c": collaboration["id"],
+        "a": activity.get_json()["id"],
+        "p": collaboration["partnership_id"],
+        "g": agreement.get_json()["id"],
+    }
 
 
 @pytest.mark.parametrize("intruder", INTRUDERS)
-@pytest.mark.parametrize(("method", "template", "body"), NAMED_ENDPOINTS,
-                         ids=[f"{m} {t}" for m, t, _ in NAMED_ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "template", "body"), NAMED_ENDPOINTS, ids=[f"{m} {t}" for m, t, _ in NAMED_ENDPOINTS]
+)
 def test_outsiders_get_404_and_change_nothing(world, ids, intruder, method, template, body):
     path = template.format(**ids)
     before = row_counts()
@@ -67,8 +85,9 @@ def test_outsiders_get_404_and_change_nothing(world, ids, intruder, method, temp
     assert row_counts() == before
 
 
-@pytest.mark.parametrize(("method", "template", "body"),
-                         [e for e in NAMED_ENDPOINTS if e[0] == "GET"], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("method", "template", "body"), [e for e in NAMED_ENDPOINTS if e[0] == "GET"], ids=lambda v: str(v)
+)
 @pytest.mark.parametrize("owner", ["manager", "partner", "admin"])
 def test_the_owners_can_read_every_one_of_them(world, ids, owner, method, template, body):
     response = world.call(owner, method, template.format(**ids))

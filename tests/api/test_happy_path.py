@@ -12,29 +12,50 @@ from tests.api.factories import PASSWORD
 def test_manager_proposes_partner_accepts_history_and_outbox_tell_the_story(world):
     client = world.client
     # A centre manager signs in with e-mail and password.
-    response = client.post("/api/v1/auth/tokens",
-                           json={"email": "manajer.malang@mitra.test", "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": "manajer.malang@mitra.test", "password": PASSWORD}
+    )
     assert response.status_code == 201
     assert set(response.get_json()) == {"token", "expires_at"}
     manager = {"Authorization": f"Bearer {response.get_json()['token']}"}
 
     # Drafts (no centre_id: their own centre is meant) and proposes.
-    body = {"partner_id": world.ids["partner"], "title": "Pelatihan ekspor kopi", "service_area": "pemasaran",
-            "starts_on": "2031-03-01", "ends_on": "2031-05-31", "target_umkm": 30}
+    body = {
+        "partner_id": world.ids["partner"],
+        "title": "Pelatihan ekspor kopi",
+        "service_area": "pemasaran",
+        "starts_on": "2031-03-01",
+        "ends_on": "2031-05-31",
+        "target_umkm": 30,
+    }
     response = client.post("/api/v1/collaborations", json=body, headers=manager)
     assert response.status_code == 201, response.get_json()
     draft = response.get_json()
     assert draft["status"] == "draft" and draft["centre_id"] == world.ids["centre"]
-    assert {"id", "centre_id", "partner_id", "title", "service_area", "description", "starts_on", "ends_on",
-            "respond_by", "target_umkm", "status", "created_at", "updated_at"} <= set(draft)
+    assert {
+        "id",
+        "centre_id",
+        "partner_id",
+        "title",
+        "service_area",
+        "description",
+        "starts_on",
+        "ends_on",
+        "respond_by",
+        "target_umkm",
+        "status",
+        "created_at",
+        "updated_at",
+    } <= set(draft)
     response = client.post(f"/api/v1/collaborations/{draft['id']}/propose", headers=manager)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == "proposed"
     assert response.get_json()["respond_by"] is not None  # defaulted: 14 days at the centre
 
     # The partner's user signs in, lists it, accepts it.
-    response = client.post("/api/v1/auth/tokens",
-                           json={"email": "mitra.bank@mitra.test", "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": "mitra.bank@mitra.test", "password": PASSWORD}
+    )
     partner = {"Authorization": f"Bearer {response.get_json()['token']}"}
     listed = client.get("/api/v1/collaborations?status=proposed", headers=partner).get_json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == draft["id"]
@@ -61,8 +82,11 @@ def test_manager_proposes_partner_accepts_history_and_outbox_tell_the_story(worl
     types = db.session.scalars(
         select(outbox.c.type).where(outbox.c.subject == f"collaboration/{draft['id']}").order_by(outbox.c.id)
     ).all()
-    assert types == ["mitra.collaboration.drafted", "mitra.collaboration.proposed",
-                     "mitra.collaboration.accepted"]
+    assert types == [
+        "mitra.collaboration.drafted",
+        "mitra.collaboration.proposed",
+        "mitra.collaboration.accepted",
+    ]
 
 
 def test_a_partnership_appears_as_a_prospect_with_the_first_draft(world):

@@ -17,8 +17,17 @@ DRAFT_NOTE = "Catatan internal, belum untuk mitra"
 def drafted_edited_proposed_accepted(world) -> int:
     draft = world.draft(title=DRAFT_TITLE, description=DRAFT_NOTE, target_umkm=10)
     etag = world.call("manager", "GET", f"{C}/{draft['id']}").headers["ETag"]
-    edited = world.call("manager", "PATCH", f"{C}/{draft['id']}", headers={"If-Match": etag}, json={
-        "title": "Pelatihan ekspor kopi", "description": "Kelas ekspor untuk UMKM kopi", "target_umkm": 30})
+    edited = world.call(
+        "manager",
+        "PATCH",
+        f"{C}/{draft['id']}",
+        headers={"If-Match": etag},
+        json={
+            "title": "Pelatihan ekspor kopi",
+            "description": "Kelas ekspor untuk UMKM kopi",
+            "target_umkm": 30,
+        },
+    )
     assert edited.status_code == 200, edited.get_json()
     world.act("manager", draft["id"], "propose")
     world.act("partner", draft["id"], "accept")
@@ -53,7 +62,11 @@ def test_centre_staff_and_the_ministry_keep_the_whole_history_named_without_e_ma
         response = world.call(who, "GET", f"{C}/{ident}/history")
         history = response.get_json()["items"]
         assert [e["action"] for e in history] == [
-            "collaboration.create", "collaboration.update", "collaboration.propose", "collaboration.accept"]
+            "collaboration.create",
+            "collaboration.update",
+            "collaboration.propose",
+            "collaboration.accept",
+        ]
         assert history[0]["after"]["title"] == DRAFT_TITLE
         assert history[1]["before"]["title"] == DRAFT_TITLE
         assert "@" not in response.get_data(as_text=True)
@@ -62,8 +75,12 @@ def test_centre_staff_and_the_ministry_keep_the_whole_history_named_without_e_ma
 def test_a_system_step_is_named_for_its_job(world):
     draft = world.draft()
     world.act("manager", draft["id"], "propose")
-    transition(db.session.get(Collaboration, draft["id"]), "expire", actor=SystemActor("proposal-expiry"),
-               clock=lambda: datetime(2031, 2, 2, tzinfo=UTC))
+    transition(
+        db.session.get(Collaboration, draft["id"]),
+        "expire",
+        actor=SystemActor("proposal-expiry"),
+        clock=lambda: datetime(2031, 2, 2, tzinfo=UTC),
+    )
     db.session.commit()
     last = world.call("partner", "GET", f"{C}/{draft['id']}/history").get_json()["items"][-1]
     assert (last["actor"], last["actor_name"]) == ("system:proposal-expiry", "system (proposal-expiry)")

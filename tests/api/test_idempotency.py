@@ -10,8 +10,14 @@ COLLABORATIONS = "/api/v1/collaborations"
 
 
 def body(world, **overrides):
-    return {"partner_id": world.ids["partner"], "title": "Pelatihan", "service_area": "pemasaran",
-            "starts_on": "2031-03-01", "ends_on": "2031-04-01", **overrides}
+    return {
+        "partner_id": world.ids["partner"],
+        "title": "Pelatihan",
+        "service_area": "pemasaran",
+        "starts_on": "2031-03-01",
+        "ends_on": "2031-04-01",
+        **overrides,
+    }
 
 
 def test_a_retry_returns_the_first_response_and_creates_nothing(world):
@@ -55,17 +61,23 @@ def test_keys_are_per_user(world):
 
 def test_a_failed_request_keeps_no_key_so_the_fixed_retry_runs(world):
     headers = {"Idempotency-Key": "fails-first"}
-    refused = world.call("manager", "POST", COLLABORATIONS, json=body(world, service_area="nope"),
-                         headers=headers)
+    refused = world.call(
+        "manager", "POST", COLLABORATIONS, json=body(world, service_area="nope"), headers=headers
+    )
     assert refused.status_code == 422
     # A conflict in the service also keeps nothing.
     draft = world.draft()
     world.act("manager", draft["id"], "propose")
-    response = world.call("manager", "POST", f"{COLLABORATIONS}/{draft['id']}/propose",
-                          headers={"Idempotency-Key": "p1"})
+    response = world.call(
+        "manager", "POST", f"{COLLABORATIONS}/{draft['id']}/propose", headers={"Idempotency-Key": "p1"}
+    )
     assert response.status_code == 409
-    assert world.call("manager", "POST", COLLABORATIONS, json=body(world, service_area="nope"),
-                      headers=headers).status_code == 422
+    assert (
+        world.call(
+            "manager", "POST", COLLABORATIONS, json=body(world, service_area="nope"), headers=headers
+        ).status_code
+        == 422
+    )
 
 
 def test_an_action_retried_is_not_a_conflict(world):
@@ -79,7 +91,8 @@ def test_an_action_retried_is_not_a_conflict(world):
 
 
 def test_a_malformed_key_is_refused(world):
-    response = world.call("manager", "POST", COLLABORATIONS, json=body(world),
-                          headers={"Idempotency-Key": "x" * 300})
+    response = world.call(
+        "manager", "POST", COLLABORATIONS, json=body(world), headers={"Idempotency-Key": "x" * 300}
+    )
     assert response.status_code == 400
     assert "Idempotency-Key" in response.get_json()["errors"]

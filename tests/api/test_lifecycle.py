@@ -34,13 +34,16 @@ def test_an_illegal_transition_answers_409_naming_the_states_that_allow_it(world
     assert "allowed only from active" in body["message"]
 
 
-@pytest.mark.parametrize(("who", "verb", "body"), [
-    ("manager", "accept", None),
-    ("manager", "decline", {"reason": "x"}),
-    ("admin", "accept", None),
-    ("partner", "cancel", {"reason": "x"}),
-    ("partner", "propose", None),
-])
+@pytest.mark.parametrize(
+    ("who", "verb", "body"),
+    [
+        ("manager", "accept", None),
+        ("manager", "decline", {"reason": "x"}),
+        ("admin", "accept", None),
+        ("partner", "cancel", {"reason": "x"}),
+        ("partner", "propose", None),
+    ],
+)
 def test_the_wrong_role_is_forbidden(world, who, verb, body):
     draft = world.draft()
     world.act("manager", draft["id"], "propose")
@@ -55,15 +58,20 @@ def test_request_info_then_edit_then_revise_reproposes(world):
     assert asked["status"] == "info_requested"
     assert asked["info_question"] == "Berapa peserta per kelas?"
     etag = world.call("manager", "GET", f"{C}/{draft['id']}").headers["ETag"]
-    edited = world.call("manager", "PATCH", f"{C}/{draft['id']}", json={"target_umkm": 25},
-                        headers={"If-Match": etag})
+    edited = world.call(
+        "manager", "PATCH", f"{C}/{draft['id']}", json={"target_umkm": 25}, headers={"If-Match": etag}
+    )
     assert edited.status_code == 200 and edited.get_json()["target_umkm"] == 25
     revised = world.act("manager", draft["id"], "revise", {"answer": "25 UMKM per kelas"})
     assert revised["status"] == "proposed" and revised["info_question"] is None
     history = world.call("manager", "GET", f"{C}/{draft['id']}/history").get_json()["items"]
     assert [e["action"] for e in history] == [
-        "collaboration.create", "collaboration.propose", "collaboration.request_info",
-        "collaboration.update", "collaboration.revise"]
+        "collaboration.create",
+        "collaboration.propose",
+        "collaboration.request_info",
+        "collaboration.update",
+        "collaboration.revise",
+    ]
     # The partner's starts at the proposal, and sees the edit made after its question.
     seen = world.call("partner", "GET", f"{C}/{draft['id']}/history").get_json()["items"]
     assert seen == history[1:]
@@ -71,8 +79,11 @@ def test_request_info_then_edit_then_revise_reproposes(world):
     assert seen[2]["before"] == {"target_umkm": 40} and seen[2]["after"] == {"target_umkm": 25}
     assert seen[3]["after"]["answer"] == "25 UMKM per kelas"
     assert events_of(f"collaboration/{draft['id']}") == [
-        "mitra.collaboration.drafted", "mitra.collaboration.proposed",
-        "mitra.collaboration.info_requested", "mitra.collaboration.revised"]
+        "mitra.collaboration.drafted",
+        "mitra.collaboration.proposed",
+        "mitra.collaboration.info_requested",
+        "mitra.collaboration.revised",
+    ]
 
 
 def test_decline_keeps_the_reason(world):
@@ -129,7 +140,9 @@ def test_the_system_expires_activates_and_completes(world):
     db.session.commit()
     assert world.act("manager", second["id"], "complete", {"summary": "Tuntas"})["status"] == "completed"
     assert events_of(f"collaboration/{second['id']}")[-2:] == [
-        "mitra.collaboration.activated", "mitra.collaboration.completed"]
+        "mitra.collaboration.activated",
+        "mitra.collaboration.completed",
+    ]
 
 
 def test_a_transition_on_a_stale_copy_fails_before_its_audit_entry_and_event(world):
@@ -144,8 +157,12 @@ def test_a_transition_on_a_stale_copy_fails_before_its_audit_entry_and_event(wor
     with pytest.raises(StaleDataError):
         transition(collaboration, "expire", actor=SystemActor("proposal-expiry"))
     assert events_of(f"collaboration/{draft['id']}")[-1] == "mitra.collaboration.proposed"
-    assert db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.subject_id == draft["id"]).order_by(AuditEntry.id)).all()[-1] == "collaboration.propose"
+    assert (
+        db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.subject_id == draft["id"]).order_by(AuditEntry.id)
+        ).all()[-1]
+        == "collaboration.propose"
+    )
     db.session.rollback()
 
 
@@ -159,8 +176,9 @@ def test_a_transition_leaves_the_object_as_written_and_clean(world):
     assert collaboration not in db.session.dirty
     db.session.commit()
     stored = db.session.execute(
-        select(Collaboration.status, Collaboration.version, Collaboration.proposed_at)
-        .where(Collaboration.id == draft["id"])
+        select(Collaboration.status, Collaboration.version, Collaboration.proposed_at).where(
+            Collaboration.id == draft["id"]
+        )
     ).one()
     assert (stored.status, stored.version) == ("proposed", version + 1) and stored.proposed_at is not None
 
@@ -176,8 +194,17 @@ def test_a_person_cannot_take_a_system_transition(world):
 
 
 def test_every_verb_names_its_event_and_target():
-    assert set(TRANSITIONS) == {"propose", "accept", "decline", "request_info", "revise", "expire",
-                                "activate", "complete", "cancel"}
+    assert set(TRANSITIONS) == {
+        "propose",
+        "accept",
+        "decline",
+        "request_info",
+        "revise",
+        "expire",
+        "activate",
+        "complete",
+        "cancel",
+    }
     for step in TRANSITIONS.values():
         assert step.event.name.startswith("collaboration.") and step.target not in step.sources
 
@@ -204,16 +231,24 @@ def test_activities_only_under_accepted_or_active_collaborations(world):
 
 def test_report_an_activity_after_its_date_and_not_before(world):
     # Under way since ten days ago (so it is active at once), to end in two months.
-    collaboration = accepted(world, starts_on=(date.today() - timedelta(days=10)).isoformat(),
-                             ends_on=(date.today() + timedelta(days=60)).isoformat(),
-                             respond_by=(date.today() + timedelta(days=5)).isoformat())
+    collaboration = accepted(
+        world,
+        starts_on=(date.today() - timedelta(days=10)).isoformat(),
+        ends_on=(date.today() + timedelta(days=60)).isoformat(),
+        respond_by=(date.today() + timedelta(days=5)).isoformat(),
+    )
     assert collaboration["status"] == "active"
     later = (date.today() + timedelta(days=30)).isoformat()
     earlier = (date.today() - timedelta(days=3)).isoformat()
-    future = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
-                        json={"type": "training", "date": later}).get_json()
-    past = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
-                      json={"type": "exhibition", "date": earlier, "location": "Alun-alun"}).get_json()
+    future = world.call(
+        "manager", "POST", f"{C}/{collaboration['id']}/activities", json={"type": "training", "date": later}
+    ).get_json()
+    past = world.call(
+        "manager",
+        "POST",
+        f"{C}/{collaboration['id']}/activities",
+        json={"type": "exhibition", "date": earlier, "location": "Alun-alun"},
+    ).get_json()
     report = {"participants": 40, "umkm_reached": 22, "notes": "Ramai"}
     too_soon = world.call("manager", "POST", f"/api/v1/activities/{future['id']}/report", json=report)
     assert too_soon.status_code == 409 and "date" in too_soon.get_json()["errors"]
@@ -226,8 +261,12 @@ def test_report_an_activity_after_its_date_and_not_before(world):
 
 def test_cancelling_a_collaboration_cancels_its_planned_activities(world):
     collaboration = accepted(world)
-    activity = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
-                          json={"type": "mentoring", "date": "2031-04-01"}).get_json()
+    activity = world.call(
+        "manager",
+        "POST",
+        f"{C}/{collaboration['id']}/activities",
+        json={"type": "mentoring", "date": "2031-04-01"},
+    ).get_json()
     cancelled = world.act("manager", collaboration["id"], "cancel", {"reason": "Dana dialihkan"})
     assert cancelled["status"] == "cancelled"
     seen = world.call("manager", "GET", f"/api/v1/activities/{activity['id']}").get_json()
@@ -237,8 +276,12 @@ def test_cancelling_a_collaboration_cancels_its_planned_activities(world):
 
 def test_activity_patch_and_cancel(world):
     collaboration = accepted(world)
-    activity = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
-                          json={"type": "mentoring", "date": "2031-04-01"})
+    activity = world.call(
+        "manager",
+        "POST",
+        f"{C}/{collaboration['id']}/activities",
+        json={"type": "mentoring", "date": "2031-04-01"},
+    )
     etag, activity = activity.headers["ETag"], activity.get_json()
     path = f"/api/v1/activities/{activity['id']}"
     moved = world.call("manager", "PATCH", path, json={"date": "2031-04-08"}, headers={"If-Match": etag})
@@ -252,8 +295,14 @@ def test_activity_patch_and_cancel(world):
 
 def test_agreements(world):
     collaboration = accepted(world)
-    mou = {"partnership_id": collaboration["partnership_id"], "kind": "mou", "number": "MoU/7/2031",
-           "signed_on": "2031-01-10", "valid_until": "2033-01-09", "document_ref": "arsip/mou-7.pdf"}
+    mou = {
+        "partnership_id": collaboration["partnership_id"],
+        "kind": "mou",
+        "number": "MoU/7/2031",
+        "signed_on": "2031-01-10",
+        "valid_until": "2033-01-09",
+        "document_ref": "arsip/mou-7.pdf",
+    }
     created = world.call("manager", "POST", "/api/v1/agreements", json=mou)
     assert created.status_code == 201
     assert created.get_json()["centre_id"] == world.ids["centre"]
@@ -261,8 +310,13 @@ def test_agreements(world):
     backwards = {**mou, "number": "x", "valid_until": "2030-01-01"}
     refused = world.call("manager", "POST", "/api/v1/agreements", json=backwards)
     assert "valid_until" in refused.get_json()["errors"]
-    by_partner = {**mou, "number": "PKS/1", "kind": "pks", "partnership_id": None,
-                  "partner_id": world.ids["other_partner"]}
+    by_partner = {
+        **mou,
+        "number": "PKS/1",
+        "kind": "pks",
+        "partnership_id": None,
+        "partner_id": world.ids["other_partner"],
+    }
     del by_partner["partnership_id"]
     pks = world.call("manager", "POST", "/api/v1/agreements", json=by_partner)
     assert pks.status_code == 201, pks.get_json()
@@ -270,8 +324,9 @@ def test_agreements(world):
     assert world.call("partner", "GET", "/api/v1/agreements").get_json()["total"] == 1
     assert world.call("other_partner", "GET", "/api/v1/agreements").get_json()["total"] == 1
     assert world.call("manager", "GET", "/api/v1/agreements?kind=pks").get_json()["total"] == 1
-    assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject_type == "agreement")).all() \
-        == ["agreement.record", "agreement.record"]
+    assert db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.subject_type == "agreement")
+    ).all() == ["agreement.record", "agreement.record"]
 
 
 def test_a_transition_after_an_unflushed_edit_in_the_same_transaction_keeps_both(world):
@@ -282,16 +337,21 @@ def test_a_transition_after_an_unflushed_edit_in_the_same_transaction_keeps_both
     transition(collaboration, "propose", actor=world.users["manager"])
     db.session.commit()
     stored = db.session.execute(
-        select(Collaboration.title, Collaboration.status, Collaboration.version)
-        .where(Collaboration.id == draft["id"])
+        select(Collaboration.title, Collaboration.status, Collaboration.version).where(
+            Collaboration.id == draft["id"]
+        )
     ).one()
     assert tuple(stored) == ("Pelatihan ekspor (revisi)", "proposed", version + 2)
 
 
 def test_the_partner_confirms_an_activity_once_until_the_centre_moves_it(world):
     collaboration = accepted(world)
-    activity = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
-                          json={"type": "training", "date": "2031-04-01", "location": "Aula PLUT"}).get_json()
+    activity = world.call(
+        "manager",
+        "POST",
+        f"{C}/{collaboration['id']}/activities",
+        json={"type": "training", "date": "2031-04-01", "location": "Aula PLUT"},
+    ).get_json()
     path = f"/api/v1/activities/{activity['id']}"
     assert activity["confirmed_at"] is None
     assert world.call("manager", "POST", f"{path}/confirm", json={}).status_code == 403
@@ -304,9 +364,11 @@ def test_the_partner_confirms_an_activity_once_until_the_centre_moves_it(world):
     again = world.call("partner", "POST", f"{path}/confirm", json={})
     assert again.status_code == 409 and "confirmed already" in again.get_json()["message"]
     assert events_of(f"activity/{activity['id']}") == ["mitra.activity.planned", "mitra.activity.confirmed"]
-    assert db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.subject_type == "activity", AuditEntry.subject_id == activity["id"])
-        .order_by(AuditEntry.id)).all() == ["activity.plan", "activity.confirm"]
+    assert db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.subject_type == "activity", AuditEntry.subject_id == activity["id"])
+        .order_by(AuditEntry.id)
+    ).all() == ["activity.plan", "activity.confirm"]
 
     retitled = world.call("manager", "PATCH", path, json={"title": "Kelas ekspor"}, headers={"If-Match": "*"})
     assert retitled.get_json()["confirmed_at"] is not None  # the title is not what was confirmed
@@ -323,11 +385,18 @@ def test_the_database_refuses_a_confirmation_without_its_author(world):
     from sqlalchemy.exc import IntegrityError
 
     collaboration = accepted(world)
-    activity = world.call("manager", "POST", f"{C}/{collaboration['id']}/activities",
-                          json={"type": "training", "date": "2031-04-01"}).get_json()
+    activity = world.call(
+        "manager",
+        "POST",
+        f"{C}/{collaboration['id']}/activities",
+        json={"type": "training", "date": "2031-04-01"},
+    ).get_json()
     table = Activity.__table__
     with pytest.raises(IntegrityError):
-        db.session.execute(update(table).where(table.c.id == activity["id"])
-                           .values(confirmed_at=datetime(2031, 3, 1, tzinfo=UTC)))
+        db.session.execute(
+            update(table)
+            .where(table.c.id == activity["id"])
+            .values(confirmed_at=datetime(2031, 3, 1, tzinfo=UTC))
+        )
         db.session.flush()
     db.session.rollback()

@@ -32,8 +32,12 @@ def test_the_centre_completes_with_a_summary_shown_in_the_history(world, active)
     body = world.act("manager", active["id"], "complete", {"summary": "  "}, status=422)
     assert "summary" in body["errors"]
     world.act("partner", active["id"], "complete", {"summary": "selesai"}, status=403)
-    done = world.act("manager", active["id"], "complete", {
-        "summary": "40 UMKM dilatih, 12 masuk marketplace", "outcomes": {"umkm_assisted": 40}})
+    done = world.act(
+        "manager",
+        active["id"],
+        "complete",
+        {"summary": "40 UMKM dilatih, 12 masuk marketplace", "outcomes": {"umkm_assisted": 40}},
+    )
     assert done["status"] == "completed"
     assert done["closing_summary"] == "40 UMKM dilatih, 12 masuk marketplace"
     assert done["closing_outcomes"] == {"umkm_assisted": 40}
@@ -44,8 +48,9 @@ def test_the_centre_completes_with_a_summary_shown_in_the_history(world, active)
 
 
 def test_outcome_figures_are_named_whole_numbers(world, active):
-    body = world.act("manager", active["id"], "complete",
-                     {"summary": "ok", "outcomes": {"umkm_assisted": -1}}, status=422)
+    body = world.act(
+        "manager", active["id"], "complete", {"summary": "ok", "outcomes": {"umkm_assisted": -1}}, status=422
+    )
     assert any(name.startswith("outcomes") for name in body["errors"])
 
 
@@ -57,10 +62,14 @@ def test_the_centre_extends_an_active_collaboration_to_a_later_end(world, active
     assert extended["ends_on"] == "2031-09-30" and extended["status"] == "active"
     last = world.call("manager", "GET", f"{C}/{active['id']}/history").get_json()["items"][-1]
     assert (last["action"], last["before"], last["after"]) == (
-        "collaboration.extend", {"ends_on": "2031-06-30"}, {"ends_on": "2031-09-30"})
+        "collaboration.extend",
+        {"ends_on": "2031-06-30"},
+        {"ends_on": "2031-09-30"},
+    )
     # An activity in the new months can now be planned.
-    planned = world.call("manager", "POST", f"{C}/{active['id']}/activities",
-                         json={"type": "training", "date": "2031-08-15"})
+    planned = world.call(
+        "manager", "POST", f"{C}/{active['id']}/activities", json={"type": "training", "date": "2031-08-15"}
+    )
     assert planned.status_code == 201, planned.get_json()
 
 
@@ -76,11 +85,21 @@ def test_an_activity_outside_the_period_is_refused_naming_its_date(world, active
     body = world.call("manager", "POST", path, json={"type": "training", "date": day})
     assert body.status_code == 422 and "date" in body.get_json()["errors"]
     inside = world.call("manager", "POST", path, json={"type": "training", "date": "2031-03-01"}).get_json()
-    moved = world.call("manager", "PATCH", f"/api/v1/activities/{inside['id']}", json={"date": day},
-                       headers={"If-Match": "*"})
+    moved = world.call(
+        "manager",
+        "PATCH",
+        f"/api/v1/activities/{inside['id']}",
+        json={"date": day},
+        headers={"If-Match": "*"},
+    )
     assert moved.status_code == 422 and "date" in moved.get_json()["errors"]
-    last_day = world.call("manager", "PATCH", f"/api/v1/activities/{inside['id']}",
-                          json={"date": "2031-06-30"}, headers={"If-Match": "*"})
+    last_day = world.call(
+        "manager",
+        "PATCH",
+        f"/api/v1/activities/{inside['id']}",
+        json={"date": "2031-06-30"},
+        headers={"If-Match": "*"},
+    )
     assert last_day.status_code == 200
 
 
@@ -93,13 +112,30 @@ def test_each_activity_step_is_told_to_the_other_side(app, world, active):
     path = f"{C}/{active['id']}/activities"
     first = world.call("manager", "POST", path, json={"type": "training", "date": "2031-04-01"}).get_json()
     second = world.call("manager", "POST", path, json={"type": "exhibition", "date": "2031-05-01"}).get_json()
-    world.call("manager", "PATCH", f"/api/v1/activities/{first['id']}", json={"title": "Kelas foto produk"},
-               headers={"If-Match": "*"})  # a new title is no move
-    world.call("manager", "PATCH", f"/api/v1/activities/{first['id']}",
-               json={"date": "2031-04-08", "location": "Aula PLUT"}, headers={"If-Match": "*"})
+    world.call(
+        "manager",
+        "PATCH",
+        f"/api/v1/activities/{first['id']}",
+        json={"title": "Kelas foto produk"},
+        headers={"If-Match": "*"},
+    )  # a new title is no move
+    world.call(
+        "manager",
+        "PATCH",
+        f"/api/v1/activities/{first['id']}",
+        json={"date": "2031-04-08", "location": "Aula PLUT"},
+        headers={"If-Match": "*"},
+    )
     assert world.call("partner", "POST", f"/api/v1/activities/{first['id']}/confirm").status_code == 200
-    assert world.call("manager", "POST", f"/api/v1/activities/{second['id']}/cancel",
-                      json={"reason": "gedung direnovasi"}).status_code == 200
+    assert (
+        world.call(
+            "manager",
+            "POST",
+            f"/api/v1/activities/{second['id']}/cancel",
+            json={"reason": "gedung direnovasi"},
+        ).status_code
+        == 200
+    )
     deliver(app)
     partner, manager = world.users["partner"].id, world.users["manager"].id
     assert told("activity.planned") == Counter({partner: 2})

@@ -30,8 +30,13 @@ from mitra.services import tokens
 
 ROLES = ["admin", "manager", "partner"]
 EXAMPLES = 5
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 NEGATIVE_CHECKS = [*CHECKS, negative_data_rejection]
 
 
@@ -40,15 +45,33 @@ def existing_records(world) -> dict[str, int]:
     collaboration = world.draft()
     world.act("manager", collaboration["id"], "propose")
     world.act("partner", collaboration["id"], "accept")
-    activity = world.call("manager", "POST", f"/api/v1/collaborations/{collaboration['id']}/activities",
-                          json={"type": "training", "date": "2024-05-01"}).get_json()
-    agreement = world.call("manager", "POST", "/api/v1/agreements", json={
-        "partnership_id": collaboration["partnership_id"], "kind": "mou", "number": "MoU/1",
-        "signed_on": "2024-01-01", "valid_until": "2026-12-31"}).get_json()
+    activity = world.call(
+        "manager",
+        "POST",
+        f"/api/v1/collaborations/{collaboration['id']}/activities",
+        json={"type": "training", "date": "2031-04-01"},
+    ).get_json()
+    agreement = world.call(
+        "manager",
+        "POST",
+        "/api/v1/agreements",
+        json={
+            "partnership_id": collaboration["partnership_id"],
+            "kind": "mou",
+            "number": "MoU/1",
+            "signed_on": "2024-01-01",
+            "valid_until": "2026-12-31",
+        },
+    ).get_json()
     world.draft(title="Masih draf")
-    return {"centre_id": world.ids["centre"], "partner_id": world.ids["partner"],
-            "partnership_id": collaboration["partnership_id"], "collaboration_id": collaboration["id"],
-            "activity_id": activity["id"], "agreement_id": agreement["id"]}
+    return {
+        "centre_id": world.ids["centre"],
+        "partner_id": world.ids["partner"],
+        "partnership_id": collaboration["partnership_id"],
+        "collaboration_id": collaboration["id"],
+        "activity_id": activity["id"],
+        "agreement_id": agreement["id"],
+    }
 
 
 class Collect(logging.Handler):
@@ -82,8 +105,14 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(app, world, 
     started = time.monotonic()
 
     def fuzz(operation, role, token, mode, path_parameters, checks):
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                  phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
         def run(case):
             nonlocal cases
@@ -110,8 +139,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(app, world, 
                 fuzz(operation, role, token, GenerationMode.POSITIVE, aimed, CHECKS)
 
     elapsed = time.monotonic() - started
-    print(f"\nschemathesis: {len(operations)} operations x {len(ROLES)} roles, {cases} requests "
-          f"in {elapsed:.1f} s; {sum(map(len, failures.values()))} failures")
+    print(
+        f"\nschemathesis: {len(operations)} operations x {len(ROLES)} roles, {cases} requests "
+        f"in {elapsed:.1f} s; {sum(map(len, failures.values()))} failures"
+    )
     for role, counter in statuses.items():
         print(f"  {role:8} " + ", ".join(f"{code}: {n}" for code, n in sorted(counter.items())))
     assert not server_errors, "\n\n".join(server_errors[:3])

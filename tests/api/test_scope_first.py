@@ -40,15 +40,33 @@ def records(world) -> dict[str, tuple[str, int]]:
     collaboration = world.draft()
     world.act("manager", collaboration["id"], "propose")
     world.act("partner", collaboration["id"], "accept")
-    activity = world.call("manager", "POST", f"/api/v1/collaborations/{collaboration['id']}/activities",
-                          json={"type": "training", "date": "2031-04-01", "title": "Kelas foto produk"})
+    activity = world.call(
+        "manager",
+        "POST",
+        f"/api/v1/collaborations/{collaboration['id']}/activities",
+        json={"type": "training", "date": "2031-04-01", "title": "Kelas foto produk"},
+    )
     assert activity.status_code == 201, activity.get_json()
-    agreement = world.call("manager", "POST", "/api/v1/agreements", json={
-        "partnership_id": collaboration["partnership_id"], "kind": "mou", "number": "MoU/001/2031",
-        "signed_on": "2031-01-10", "valid_until": "2033-01-09"})
+    agreement = world.call(
+        "manager",
+        "POST",
+        "/api/v1/agreements",
+        json={
+            "partnership_id": collaboration["partnership_id"],
+            "kind": "mou",
+            "number": "MoU/001/2031",
+            "signed_on": "2031-01-10",
+            "valid_until": "2033-01-09",
+        },
+    )
     assert agreement.status_code == 201, agreement.get_json()
-    notification = notifications.create(db.session, world.users["partner"], "collaboration.accepted",
-                                        collaboration["id"], at=datetime(2031, 1, 5, tzinfo=UTC))
+    notification = notifications.create(
+        db.session,
+        world.users["partner"],
+        "collaboration.accepted",
+        collaboration["id"],
+        at=datetime(2031, 1, 5, tzinfo=UTC),
+    )
     db.session.commit()
     own_token = db.session.scalar(
         select(ApiToken.id).where(ApiToken.user_id == world.users["manager"].id, ApiToken.kind == API_TOKEN)
@@ -107,8 +125,12 @@ def test_every_route_naming_a_record_answers_404_to_outsiders_whatever_they_send
             ids = foreign(params, records)
             concrete = PARAM.sub(lambda m, ids=ids: str(ids[m.group(1)]), path)
             what, ident = params[0].removesuffix("_id"), ids[params[0]]
-            unknown = {"code": 404, "status": "Not Found", "message": f"{what} {ident} does not exist",
-                       "errors": {}}
+            unknown = {
+                "code": 404,
+                "status": "Not Found",
+                "message": f"{what} {ident} does not exist",
+                "errors": {},
+            }
             for bad in bad_requests(method):
                 bad = dict(bad)
                 url = concrete + bad.pop("query", "")

@@ -32,25 +32,59 @@ EDGES = {
     ("proposed", "expire"): "expired",
     ("accepted", "activate"): "active",
     ("active", "complete"): "completed",
-    **{(state, "cancel"): "cancelled"
-       for state in ("draft", "proposed", "info_requested", "accepted", "active")},
+    **{
+        (state, "cancel"): "cancelled"
+        for state in ("draft", "proposed", "info_requested", "accepted", "active")
+    },
 }
-STATES = {"draft", "proposed", "info_requested", "accepted", "declined", "expired", "active", "completed",
-          "cancelled"}
+STATES = {
+    "draft",
+    "proposed",
+    "info_requested",
+    "accepted",
+    "declined",
+    "expired",
+    "active",
+    "completed",
+    "cancelled",
+}
 CENTRE, PARTNER, SYSTEM = {"manager", "admin"}, {"partner"}, {"system"}
-WHO = {"propose": CENTRE, "accept": PARTNER, "decline": PARTNER, "request_info": PARTNER, "revise": CENTRE,
-       "expire": SYSTEM, "activate": SYSTEM, "complete": CENTRE | SYSTEM, "cancel": CENTRE}
+WHO = {
+    "propose": CENTRE,
+    "accept": PARTNER,
+    "decline": PARTNER,
+    "request_info": PARTNER,
+    "revise": CENTRE,
+    "expire": SYSTEM,
+    "activate": SYSTEM,
+    "complete": CENTRE | SYSTEM,
+    "cancel": CENTRE,
+}
 NEEDS_TEXT = {"decline", "request_info", "revise", "cancel", "complete"}
-PAST_TENSE = {"propose": "proposed", "accept": "accepted", "decline": "declined",
-              "request_info": "info_requested", "revise": "revised", "expire": "expired",
-              "activate": "activated", "complete": "completed", "cancel": "cancelled"}
-TEXT_FIELD = {"decline": "reason", "cancel": "reason", "request_info": "question", "revise": "answer",
-              "complete": "summary"}
+PAST_TENSE = {
+    "propose": "proposed",
+    "accept": "accepted",
+    "decline": "declined",
+    "request_info": "info_requested",
+    "revise": "revised",
+    "expire": "expired",
+    "activate": "activated",
+    "complete": "completed",
+    "cancel": "cancelled",
+}
+TEXT_FIELD = {
+    "decline": "reason",
+    "cancel": "reason",
+    "request_info": "question",
+    "revise": "answer",
+    "complete": "summary",
+}
 NO_ROUTE = {"expire", "activate"}  # the system's alone: no HTTP endpoint
 ROLES = ["manager", "other_manager", "partner", "other_partner", "admin", "system"]
 
-texts = st.one_of(st.none(), st.just(""), st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs")),
-                                                  max_size=12))
+texts = st.one_of(
+    st.none(), st.just(""), st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs")), max_size=12)
+)
 
 
 @pytest.mark.slow
@@ -97,8 +131,12 @@ def test_random_actions_by_random_roles_never_break_the_lifecycle(world):
         @rule(data=st.data())
         def advance(self, data):
             """A legal step, so that sequences also reach the far end of the diagram."""
-            legal = [(who, verb) for (state, verb), _ in EDGES.items() if state == self.status
-                     for who in sorted(WHO[verb])]
+            legal = [
+                (who, verb)
+                for (state, verb), _ in EDGES.items()
+                if state == self.status
+                for who in sorted(WHO[verb])
+            ]
             if legal:
                 who, verb = data.draw(st.sampled_from(legal))
                 self.step(who, verb, "alasan" if verb in NEEDS_TEXT else None)
@@ -106,8 +144,11 @@ def test_random_actions_by_random_roles_never_break_the_lifecycle(world):
         def step(self, who, verb, text):
             expected = self.expected(who, verb, text)
             if who == "system":
-                got = self.service(lambda: transition(
-                    db.session.get(Collaboration, self.id), verb, actor=SystemActor("fuzz"), text=text))
+                got = self.service(
+                    lambda: transition(
+                        db.session.get(Collaboration, self.id), verb, actor=SystemActor("fuzz"), text=text
+                    )
+                )
             elif verb in NO_ROUTE:  # a person calling the service the workers call
                 got = self.service(lambda: collaborations.act(world.users[who], self.id, verb, text))
             else:
@@ -123,11 +164,23 @@ def test_random_actions_by_random_roles_never_break_the_lifecycle(world):
 
         @rule(who=st.sampled_from([r for r in ROLES if r != "system"]))
         def edit(self, who):
-            response = world.call(who, "PATCH", f"/api/v1/collaborations/{self.id}",
-                                  json={"target_umkm": self.steps}, headers={"If-Match": "*"})
+            response = world.call(
+                who,
+                "PATCH",
+                f"/api/v1/collaborations/{self.id}",
+                json={"target_umkm": self.steps},
+                headers={"If-Match": "*"},
+            )
             visible = who in ("manager", "admin") or (who == "partner" and self.proposed)
-            expected = (404 if not visible else 403 if who not in CENTRE
-                        else 200 if self.status in ("draft", "info_requested") else 409)
+            expected = (
+                404
+                if not visible
+                else 403
+                if who not in CENTRE
+                else 200
+                if self.status in ("draft", "info_requested")
+                else 409
+            )
             assert response.status_code == expected, (self.status, who)
 
         @invariant()
@@ -139,8 +192,11 @@ def test_random_actions_by_random_roles_never_break_the_lifecycle(world):
         def every_transition_has_one_audit_entry_and_one_event(self):
             actions = db.session.scalars(
                 select(AuditEntry.action)
-                .where(AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == self.id,
-                       AuditEntry.action != "collaboration.update")
+                .where(
+                    AuditEntry.subject_type == "collaboration",
+                    AuditEntry.subject_id == self.id,
+                    AuditEntry.action != "collaboration.update",
+                )
                 .order_by(AuditEntry.id)
             ).all()
             events = db.session.scalars(
@@ -156,9 +212,14 @@ def test_random_actions_by_random_roles_never_break_the_lifecycle(world):
 
     run_state_machine_as_test(
         Lifecycle,
-        settings=settings(max_examples=50, stateful_step_count=20, deadline=None, database=None,
-                          derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
+        settings=settings(
+            max_examples=50,
+            stateful_step_count=20,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
     )
     print("transitions taken, by state reached:", dict(sorted(reached.items())))
     # The runs went past the first steps (test_lifecycle.py walks every edge deliberately).

@@ -28,20 +28,56 @@ def _accepted(world):
 
 # who, path (formatted with the ids below), a valid body, the single-line fields to spoil
 CREATES = [
-    ("manager", "/api/v1/collaborations", lambda w, ids: {
-        "partner_id": w.ids["partner"], "title": "Pelatihan", "service_area": "pemasaran",
-        "starts_on": "2031-03-01", "ends_on": "2031-04-01"}, ["title"]),
-    ("manager", "/api/v1/collaborations/{c}/activities", lambda w, ids: {
-        "type": "training", "date": "2031-04-01", "title": "Kelas foto", "location": "Aula"},
-     ["title", "location"]),
-    ("manager", "/api/v1/partners", lambda w, ids: {"name": "Koperasi Kopi Dampit", "type": "association"},
-     ["name"]),
-    ("manager", "/api/v1/agreements", lambda w, ids: {
-        "partner_id": w.ids["partner"], "kind": "mou", "number": "MoU/7/2031", "signed_on": "2031-01-01",
-        "valid_until": "2032-01-01", "document_ref": "arsip/7"}, ["number", "document_ref"]),
-    ("admin", "/api/v1/centres", lambda w, ids: {
-        "code": "3501", "name": "PLUT-KUMKM Kab. Pacitan", "regency_name": "Kabupaten Pacitan",
-        "province": "35", "tier": "premium", "funding": "DAK 2022"}, ["name", "regency_name", "funding"]),
+    (
+        "manager",
+        "/api/v1/collaborations",
+        lambda w, ids: {
+            "partner_id": w.ids["partner"],
+            "title": "Pelatihan",
+            "service_area": "pemasaran",
+            "starts_on": "2031-03-01",
+            "ends_on": "2031-04-01",
+        },
+        ["title"],
+    ),
+    (
+        "manager",
+        "/api/v1/collaborations/{c}/activities",
+        lambda w, ids: {"type": "training", "date": "2031-04-01", "title": "Kelas foto", "location": "Aula"},
+        ["title", "location"],
+    ),
+    (
+        "manager",
+        "/api/v1/partners",
+        lambda w, ids: {"name": "Koperasi Kopi Dampit", "type": "association"},
+        ["name"],
+    ),
+    (
+        "manager",
+        "/api/v1/agreements",
+        lambda w, ids: {
+            "partner_id": w.ids["partner"],
+            "kind": "mou",
+            "number": "MoU/7/2031",
+            "signed_on": "2031-01-01",
+            "valid_until": "2032-01-01",
+            "document_ref": "arsip/7",
+        },
+        ["number", "document_ref"],
+    ),
+    (
+        "admin",
+        "/api/v1/centres",
+        lambda w, ids: {
+            "code": "3501",
+            "name": "PLUT-KUMKM Kab. Pacitan",
+            "regency_name": "Kabupaten Pacitan",
+            "province": "35",
+            "tier": "premium",
+            "funding": "DAK 2022",
+        },
+        ["name", "regency_name", "funding"],
+    ),
 ]
 
 
@@ -66,8 +102,9 @@ def test_a_patched_title_with_lf_or_nul_changes_nothing(world, title):
     path = f"/api/v1/collaborations/{draft['id']}"
     etag = world.call("manager", "GET", path).headers["ETag"]
     before = row_counts()
-    assert_refused(world.call("manager", "PATCH", path, json={"title": title}, headers={"If-Match": etag}),
-                   422, "title")
+    assert_refused(
+        world.call("manager", "PATCH", path, json={"title": title}, headers={"If-Match": etag}), 422, "title"
+    )
     assert row_counts() == before
     assert world.call("manager", "GET", path).get_json()["title"] == "Pelatihan pemasaran digital"
 
@@ -82,8 +119,14 @@ def test_paragraphs_keep_their_lines_with_lf_line_ends(world):
 
 @pytest.mark.parametrize("control", ["\x00", "\x0b", "\x1b", "\x85"])
 def test_paragraphs_refuse_nul_and_other_controls(world, unchanged, control):
-    body = {"partner_id": world.ids["partner"], "title": "Pelatihan", "service_area": "pemasaran",
-            "starts_on": "2031-03-01", "ends_on": "2031-04-01", "description": f"Kelas{control}daring"}
+    body = {
+        "partner_id": world.ids["partner"],
+        "title": "Pelatihan",
+        "service_area": "pemasaran",
+        "starts_on": "2031-03-01",
+        "ends_on": "2031-04-01",
+        "description": f"Kelas{control}daring",
+    }
     assert_refused(world.call("manager", "POST", "/api/v1/collaborations", json=body), 422, "description")
 
 
@@ -91,8 +134,12 @@ def test_a_reason_with_nul_is_refused_and_the_proposal_stays(world):
     draft = world.draft()
     world.act("manager", draft["id"], "propose")
     before = row_counts()
-    response = world.call("partner", "POST", f"/api/v1/collaborations/{draft['id']}/decline",
-                          json={"reason": "Anggaran\x00habis"})
+    response = world.call(
+        "partner",
+        "POST",
+        f"/api/v1/collaborations/{draft['id']}/decline",
+        json={"reason": "Anggaran\x00habis"},
+    )
     assert_refused(response, 422, "reason")
     assert row_counts() == before
     again = world.call("partner", "GET", f"/api/v1/collaborations/{draft['id']}").get_json()
@@ -100,22 +147,50 @@ def test_a_reason_with_nul_is_refused_and_the_proposal_stays(world):
 
 
 def test_an_email_address_is_one_line(world, unchanged):
-    response = world.call(None, "POST", "/api/v1/auth/tokens",
-                          json={"email": "mitra.bank@mitra.test\r\nBcc: x@example.com", "password": "x"})
+    response = world.call(
+        None,
+        "POST",
+        "/api/v1/auth/tokens",
+        json={"email": "mitra.bank@mitra.test\r\nBcc: x@example.com", "password": "x"},
+    )
     assert_refused(response, 422, "email")
 
 
 def test_a_password_is_taken_as_typed(world):
     # Passwords are never shown or put in a header: a tab in one is the person's business.
-    response = world.call(None, "POST", "/api/v1/auth/tokens",
-                          json={"email": "mitra.bank@mitra.test", "password": "salah\tsekali"})
+    response = world.call(
+        None,
+        "POST",
+        "/api/v1/auth/tokens",
+        json={"email": "mitra.bank@mitra.test", "password": "salah\tsekali"},
+    )
     assert_refused(response, 401)
 
 
-@pytest.mark.parametrize("query", ["page=1e20", f"page={10**30}", "page=-1", "page=abc", f"page={'9' * 5000}",
-                                   f"per_page={10**30}", "q=kata%0Akunci", "q=%00"])
-@pytest.mark.parametrize("path", ["/api/v1/collaborations", "/api/v1/activities", "/api/v1/partners",
-                                  "/api/v1/centres", "/api/v1/agreements", "/api/v1/partnerships"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=1e20",
+        f"page={10**30}",
+        "page=-1",
+        "page=abc",
+        f"page={'9' * 5000}",
+        f"per_page={10**30}",
+        "q=kata%0Akunci",
+        "q=%00",
+    ],
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/collaborations",
+        "/api/v1/activities",
+        "/api/v1/partners",
+        "/api/v1/centres",
+        "/api/v1/agreements",
+        "/api/v1/partnerships",
+    ],
+)
 def test_list_queries_out_of_range_are_refused_by_name(world, path, query):
     response = world.call("manager", "GET", f"{path}?{query}")
     assert_refused(response, 422, query.split("=")[0])

@@ -78,17 +78,24 @@ def test_the_list_shows_your_live_api_tokens_and_never_a_token(served, world):
     _web_sign_in(served, served.test_client(), "manajer.malang@mitra.test")  # a session: not listed
     _sign_in(world, email="manajer.gianyar@mitra.test")  # someone else's: not listed
     expired = _sign_in(world)
-    db.session.execute(update(ApiToken).where(ApiToken.token_hash == token_hash(expired))
-                       .values(expires_at=utcnow() - timedelta(minutes=1)))
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == token_hash(expired))
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
     db.session.commit()
     assert world.client.get("/api/v1/me", headers=_bearer(expired)).status_code == 401
 
     response = world.client.get(TOKENS, headers=_bearer(labelled))
     assert response.status_code == 200
     body = response.get_json()
-    mine = db.session.scalars(select(ApiToken.id).where(
-        ApiToken.user_id == world.users["manager"].id, ApiToken.kind == "api",
-        ApiToken.expires_at > utcnow())).all()
+    mine = db.session.scalars(
+        select(ApiToken.id).where(
+            ApiToken.user_id == world.users["manager"].id,
+            ApiToken.kind == "api",
+            ApiToken.expires_at > utcnow(),
+        )
+    ).all()
     assert body["total"] == 2 and sorted(t["id"] for t in body["items"]) == sorted(mine)
     assert [t["label"] for t in body["items"]] == ["laporan bulanan", None]  # newest first
     assert set(body["items"][0]) == {"id", "label", "created_at", "expires_at", "last_used_at"}
@@ -126,8 +133,9 @@ def test_someone_elses_token_or_a_session_cannot_be_revoked_by_id(served, world)
 
 
 def test_a_label_is_at_most_100_characters(world):
-    response = world.client.post(TOKENS, json={"email": "manajer.malang@mitra.test", "password": PASSWORD,
-                                               "label": "x" * 101})
+    response = world.client.post(
+        TOKENS, json={"email": "manajer.malang@mitra.test", "password": PASSWORD, "label": "x" * 101}
+    )
     assert response.status_code == 422
     assert "label" in response.get_json()["errors"]
 

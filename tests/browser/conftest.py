@@ -24,8 +24,14 @@ from tests.conftest import REPO_ROOT, _empty_all_tables
 from tests.support.processes import Processes, child_env, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 # People who chose English in their profile (the demo's own people read Indonesian).
 ENGLISH_PEOPLE = {
@@ -83,25 +89,41 @@ def site(playwright_browser, app_config, _migrated, tmp_path_factory):
     with app.app_context():
         seed_demo(db.session)
         for email, name, role, centre, partner in ENGLISH_PEOPLE.values():
-            create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, centre_code=centre,
-                        partner_name=partner, language="en")
+            create_user(
+                email=email,
+                name=name,
+                role=role,
+                password=DEMO_PASSWORD,
+                centre_code=centre,
+                partner_name=partner,
+                language="en",
+            )
         statistics.recompute_statistics(db.session)  # the demo is loaded without events
         db.session.commit()
         db.session.remove()
         db.engine.dispose()  # on SQLite, hold no lock while the processes work
     port = _free_port()
     # The browser tests are about the pages: an embedded broker of their own, whatever the run uses.
-    env = child_env(app_config["SQLALCHEMY_DATABASE_URI"], f"sqla+sqlite:///{folder / 'broker.db'}",
-                    folder / "instance", MITRA_BASE_URL=f"http://127.0.0.1:{port}")
+    env = child_env(
+        app_config["SQLALCHEMY_DATABASE_URI"],
+        f"sqla+sqlite:///{folder / 'broker.db'}",
+        folder / "instance",
+        MITRA_BASE_URL=f"http://127.0.0.1:{port}",
+    )
     processes = Processes(env, folder)
-    web = processes.start("run", "--host", "127.0.0.1", "--port", str(port), "--no-reload",
-                          "--no-debugger", "--with-threads")
+    web = processes.start(
+        "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload", "--no-debugger", "--with-threads"
+    )
     processes.start("relay")
     processes.start("worker")
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _answers(f"{url}/login") or web.popen.poll() is not None, timeout=60,
-                   interval=0.2, message="the web process to answer")
+        wait_until(
+            lambda: _answers(f"{url}/login") or web.popen.poll() is not None,
+            timeout=60,
+            interval=0.2,
+            message="the web process to answer",
+        )
         assert web.popen.poll() is None, web.log()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         people = {"id": DEMO_PEOPLE, "en": {role: p[0] for role, p in ENGLISH_PEOPLE.items()}}

@@ -18,12 +18,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = (360, 1280)
 WORDS = {
-    "id": {"propose": "Usulkan kepada mitra", "proposed": "Diusulkan", "accepted": "Diterima",
-           "accept": "Terima usulan", "required": "Isian ini wajib diisi.", "nav_propose": "Usulkan",
-           "notification": "Usulan kerja sama baru"},
-    "en": {"propose": "Propose to the partner", "proposed": "Proposed", "accepted": "Accepted",
-           "accept": "Accept the proposal", "required": "This field is required.", "nav_propose": "Propose",
-           "notification": "New collaboration proposal"},
+    "id": {
+        "propose": "Usulkan kepada mitra",
+        "proposed": "Diusulkan",
+        "accepted": "Diterima",
+        "accept": "Terima usulan",
+        "required": "Isian ini wajib diisi.",
+        "nav_propose": "Usulkan",
+        "notification": "Usulan kerja sama baru",
+    },
+    "en": {
+        "propose": "Propose to the partner",
+        "proposed": "Proposed",
+        "accepted": "Accepted",
+        "accept": "Accept the proposal",
+        "required": "This field is required.",
+        "nav_propose": "Propose",
+        "notification": "New collaboration proposal",
+    },
 }
 NAMES = {
     "id": {"manager": "Manajer PLUT-KUMKM Malang", "partner": "Mitra Bank BUMN"},
@@ -35,8 +47,14 @@ def sign_in(browser, site, lang: str, role: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error"
-            and "status of 422" not in message.text else None)  # 422: the form refused, as meant
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "status of 422" not in message.text
+            else None
+        ),
+    )  # 422: the form refused, as meant
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(f"{site.url}/login")
     page.get_by_label(re.compile("^(Alamat surel|E-mail address)$")).fill(site.people[lang][role])
@@ -75,8 +93,11 @@ def test_propose_accept_and_count(playwright_browser, site, lang):
 
     admin_context, admin, admin_problems = sign_in(playwright_browser, site, lang, "admin")
     admin.goto(f"{site.url}/ministry?year={starts.year}")
-    before = {"collaborations": figure(admin, "collaborations"), "proposals": figure(admin, "proposals"),
-              "area": agreed_in_service_area(admin, area)}
+    before = {
+        "collaborations": figure(admin, "collaborations"),
+        "proposals": figure(admin, "proposals"),
+        "area": agreed_in_service_area(admin, area),
+    }
 
     # The centre manager proposes, and is told beside each field what is missing.
     manager_context, manager, manager_problems = sign_in(playwright_browser, site, lang, "manager")

@@ -14,8 +14,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTH = 360
 LISTS = {
-    "manager": ["/collaborations", "/activities/upcoming", "/agreements", "/partners", "/centres",
-                "/notifications", "/centre"],
+    "manager": [
+        "/collaborations",
+        "/activities/upcoming",
+        "/agreements",
+        "/partners",
+        "/centres",
+        "/notifications",
+        "/centre",
+    ],
     "partner": ["/inbox", "/activities/upcoming", "/agreements", "/centres", "/notifications"],
     "admin": ["/collaborations", "/agreements", "/partners", "/centres", "/notifications", "/ministry"],
 }
@@ -26,7 +33,8 @@ MEASURE = """() => {
   const problems = [];
   const width = innerWidth;
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    (el.className && typeof el.className === 'string'
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
   const page = document.scrollingElement;
   if (page.scrollWidth > width) problems.push(`page is ${page.scrollWidth} px wide`);
   for (const el of document.body.querySelectorAll('*')) {
@@ -106,14 +114,17 @@ def test_the_measure_sees_a_table_that_scrolls_in_its_box(playwright_browser, si
     context, page = sign_in_at(playwright_browser, site, "manager", bypass_csp=True)  # the old CSS, inline
     try:
         page.goto(f"{site.url}/collaborations")
-        page.add_style_tag(content=(
-            "@media (max-width: 40rem) { .table-scroll { overflow-x: auto !important; }"
-            " table.data { display: table !important; width: 100% !important; }"
-            " table.data thead { display: table-header-group !important; }"
-            " table.data tbody { display: table-row-group !important; }"
-            " table.data tr { display: table-row !important; }"
-            " table.data td { display: table-cell !important; min-width: 8.5rem !important;"
-            " white-space: nowrap !important; } }"))
+        page.add_style_tag(
+            content=(
+                "@media (max-width: 40rem) { .table-scroll { overflow-x: auto !important; }"
+                " table.data { display: table !important; width: 100% !important; }"
+                " table.data thead { display: table-header-group !important; }"
+                " table.data tbody { display: table-row-group !important; }"
+                " table.data tr { display: table-row !important; }"
+                " table.data td { display: table-cell !important; min-width: 8.5rem !important;"
+                " white-space: nowrap !important; } }"
+            )
+        )
         problems = page.evaluate(MEASURE)["problems"]
         assert any("table-scroll" in p for p in problems), problems
     finally:

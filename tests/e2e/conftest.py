@@ -52,8 +52,12 @@ def probe(app):
 
 @pytest.fixture
 def processes(app, broker_url, tmp_path):
-    env = child_env(app.config["SQLALCHEMY_DATABASE_URI"], broker_url, tmp_path / "instance",
-                    MITRA_PROBE_FIXED=str(tmp_path / "probe-fixed"))
+    env = child_env(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        broker_url,
+        tmp_path / "instance",
+        MITRA_PROBE_FIXED=str(tmp_path / "probe-fixed"),
+    )
     procs = Processes(env, tmp_path)
     yield procs
     procs.stop_all()
@@ -63,9 +67,17 @@ def processes(app, broker_url, tmp_path):
 def accepted_event(number: int, title: str = "Pelatihan pemasaran digital"):
     """An event every consumer group subscribes to."""
     return CollaborationAccepted(
-        collaboration_id=number, centre_id=1, partner_id=1, partnership_id=1, title=title,
-        service_area="pemasaran", status="accepted", previous_status="proposed",
-        starts_on=date(2026, 12, 1), ends_on=date(2027, 1, 31), target_umkm=25,
+        collaboration_id=number,
+        centre_id=1,
+        partner_id=1,
+        partnership_id=1,
+        title=title,
+        service_area="pemasaran",
+        status="accepted",
+        previous_status="proposed",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2027, 1, 31),
+        target_umkm=25,
         actor="user:1:mitra@bank.test",
     )
 
@@ -94,6 +106,7 @@ def all_handled(expected: int):
     def check():
         seen = effects()
         return all(seen.get(g, (0, 0))[1] >= expected for g in topology.GROUPS) and seen
+
     return check
 
 

@@ -38,13 +38,21 @@ def test_processes_opening_a_fresh_broker_file_together_all_succeed(tmp_path, ro
     url = f"sqla+sqlite:///{tmp_path / 'broker.db'}"
     start_at = time.time() + 3  # time for the interpreters to start and import kombu
     children = [
-        subprocess.Popen([sys.executable, "-c", OPENER, url, str(start_at)], cwd=REPO_ROOT,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, url, str(start_at)],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(6)
     ]
     outcomes = [child.communicate(timeout=90) for child in children]
-    failures = [_error_line(err) for (out, err), child in zip(outcomes, children, strict=True)
-                if child.returncode != 0 or "opened" not in out]
+    failures = [
+        _error_line(err)
+        for (out, err), child in zip(outcomes, children, strict=True)
+        if child.returncode != 0 or "opened" not in out
+    ]
     assert failures == []
 
 

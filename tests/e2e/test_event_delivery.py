@@ -148,8 +148,9 @@ def test_an_event_delivered_three_times_has_one_effect(app, probe, processes, br
     with connect(broker_url) as conn:
         topology.declare(conn)
         publisher = Publisher(conn)
-        publisher.publish([OutgoingMessage(event.id, event.type.type, body, "",
-                                           topology.queue_name("statistics"))] * 3)
+        publisher.publish(
+            [OutgoingMessage(event.id, event.type.type, body, "", topology.queue_name("statistics"))] * 3
+        )
         publisher.close()
     processes.start("worker", "--group", "statistics", "--handlers", "tests.support.probe")
     wait_until(lambda: effects().get("statistics"), message="the event handled")
@@ -160,8 +161,9 @@ def test_an_event_delivered_three_times_has_one_effect(app, probe, processes, br
 def test_worker_killed_mid_batch_then_restarted_handles_everything_once(app, probe, processes):
     emit_committed(500)
     processes.start("relay")
-    worker = processes.start("worker", "--handlers", "tests.support.probe", "--prefetch", "20",
-                             MITRA_PROBE_DELAY="0.004")
+    worker = processes.start(
+        "worker", "--handlers", "tests.support.probe", "--prefetch", "20", MITRA_PROBE_DELAY="0.004"
+    )
     wait_until(lambda: sum(e for e, _ in effects().values()) >= 150, message="the first effects")
     worker.kill()
     done = sum(e for e, _ in effects().values())
@@ -184,8 +186,10 @@ def test_relay_killed_between_confirm_and_commit_republishes_with_one_effect(app
     processes.start("relay")
     processes.start("worker", "--handlers", "tests.support.probe")
     wait_until(all_handled(1), message="the event handled")
-    wait_until(lambda: _read(select(outbox.c.published_at).where(outbox.c.event_id == event_id)),
-               message="the event marked published")
+    wait_until(
+        lambda: _read(select(outbox.c.published_at).where(outbox.c.event_id == event_id)),
+        message="the event marked published",
+    )
     time.sleep(2)  # both copies delivered by now
     assert_once_each(1)
 
@@ -268,11 +272,10 @@ def test_dead_letter_replay_of_an_unknown_id_is_a_clear_error(app, processes):
     assert "no dead letter" in result.stderr
 
 
-
-
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgresql://...)")
-def test_database_outage_dead_letters_nothing_and_each_event_has_one_effect(app, probe, processes,
-                                                                              broker_url):
+def test_database_outage_dead_letters_nothing_and_each_event_has_one_effect(
+    app, probe, processes, broker_url
+):
     """The database goes away under a running worker: events keep arriving, none is
     dead-lettered (the retries of a failing handler would exhaust in about 2 s here), and
     each has its one effect once the database is back."""
@@ -287,15 +290,27 @@ def test_database_outage_dead_letters_nothing_and_each_event_has_one_effect(app,
     try:
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                              " WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
         with connect(broker_url) as conn:
             publisher = Publisher(conn)
-            publisher.publish([OutgoingMessage(e.id, e.type.type, encode(e), topology.EXCHANGE.name,
-                                               e.type.type) for e in events])
+            publisher.publish(
+                [
+                    OutgoingMessage(e.id, e.type.type, encode(e), topology.EXCHANGE.name, e.type.type)
+                    for e in events
+                ]
+            )
             publisher.close()
-        wait_until(lambda: "database unreachable" in worker.log(), timeout=20,
-                   message="the worker to report the database unreachable")
+        wait_until(
+            lambda: "database unreachable" in worker.log(),
+            timeout=20,
+            message="the worker to report the database unreachable",
+        )
         time.sleep(6)  # many times the retries' budget
         assert worker.popen.poll() is None, worker.log()
     finally:

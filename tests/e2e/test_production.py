@@ -20,13 +20,25 @@ from tests.support.processes import child_env
 @pytest.fixture
 def production(app, tmp_path):
     """Run `mitra ...` in production against the test's (migrated, empty) database."""
-    env = child_env(app.config["SQLALCHEMY_DATABASE_URI"], app.config["BROKER_URL"], tmp_path / "instance",
-                    MITRA_BASE_URL="https://mitra.example.go.id", SECRET_KEY=secrets.token_hex(32))
+    env = child_env(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["BROKER_URL"],
+        tmp_path / "instance",
+        MITRA_BASE_URL="https://mitra.example.go.id",
+        SECRET_KEY=secrets.token_hex(32),
+    )
     env["MITRA_ENV"] = "production"
 
     def run(*args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "mitra.cli", *args], cwd=REPO_ROOT,
-                              env={**env, **extra}, input=stdin, capture_output=True, text=True, timeout=180)
+        return subprocess.run(
+            [sys.executable, "-m", "mitra.cli", *args],
+            cwd=REPO_ROOT,
+            env={**env, **extra},
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
 
     return run
 
@@ -46,8 +58,16 @@ def test_demo_data_is_refused_in_production(production, command):
 
 
 def test_the_first_ministry_admin_is_made_with_a_password_from_stdin(production):
-    result = production("users", "create", "--email", "kepala@kemenkopukm.go.id", "--role", "ministry_admin",
-                        "--password-stdin", stdin="a long and private passphrase\n")
+    result = production(
+        "users",
+        "create",
+        "--email",
+        "kepala@kemenkopukm.go.id",
+        "--role",
+        "ministry_admin",
+        "--password-stdin",
+        stdin="a long and private passphrase\n",
+    )
     assert result.returncode == 0, result.stderr
     assert _users() == ["kepala@kemenkopukm.go.id"]
     assert not set(_users()) & {email for _role, email, _password in DEMO_LOGINS}

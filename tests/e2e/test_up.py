@@ -44,15 +44,28 @@ def _get(url: str) -> tuple[int, str | None]:
 
 def test_mitra_up_serves_healthz_within_60_seconds_and_prints_the_demo_logins(app, tmp_path):
     port = _free_port()
-    env = child_env(app.config["SQLALCHEMY_DATABASE_URI"], app.config["BROKER_URL"],
-                    tmp_path / "instance", MITRA_PORT=str(port))
+    env = child_env(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["BROKER_URL"],
+        tmp_path / "instance",
+        MITRA_PORT=str(port),
+    )
     log = (tmp_path / "up.log").open("wb")
     started = time.monotonic()
-    up = subprocess.Popen([sys.executable, "-m", "mitra.cli", "up"], cwd=REPO_ROOT, env=env,
-                          stdout=log, stderr=subprocess.STDOUT)
+    up = subprocess.Popen(
+        [sys.executable, "-m", "mitra.cli", "up"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
-        wait_until(lambda: _status(f"http://127.0.0.1:{port}/healthz") == 200, timeout=60,
-                   interval=0.5, message="/healthz to answer 200")
+        wait_until(
+            lambda: _status(f"http://127.0.0.1:{port}/healthz") == 200,
+            timeout=60,
+            interval=0.5,
+            message="/healthz to answer 200",
+        )
         elapsed = time.monotonic() - started
         output = (tmp_path / "up.log").read_text()
         for email in ("admin@mitra.test", "manajer.malang@mitra.test", "mitra.bank@mitra.test"):
@@ -86,8 +99,13 @@ def test_installing_mitra_as_make_does_prints_nothing(tmp_path):
     """The Makefile's own recipe for installing Mitra itself (not its locked dependencies,
     which need the network), into a scratch virtualenv: no setuptools warning, no line at all."""
     venv = tmp_path / "venv"
-    recipe = subprocess.run(["make", "-n", "-B", f"VENV={venv}", f"{venv}/.installed"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=True).stdout
+    recipe = subprocess.run(
+        ["make", "-n", "-B", f"VENV={venv}", f"{venv}/.installed"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     install = recipe.replace("\\\n", " ").splitlines()
     [editable] = [line for line in install if "--no-deps" in line and " -e ." in line]
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -96,12 +114,20 @@ def test_installing_mitra_as_make_does_prints_nothing(tmp_path):
     (site / "lend-setuptools.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHONWARNINGS"))}
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1")  # this machine's pip settings aside
-    done = subprocess.run(["sh", "-c", editable], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        ["sh", "-c", editable], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout + done.stderr == ""
-    imported = subprocess.run([venv / "bin" / "python", "-c",
-                               "import mitra, events, workers, importlib.resources as r; "
-                               "print(r.files('mitra').joinpath('data/provinces.csv').is_file())"],
-                              cwd=tmp_path, capture_output=True, text=True)
+    imported = subprocess.run(
+        [
+            venv / "bin" / "python",
+            "-c",
+            "import mitra, events, workers, importlib.resources as r; "
+            "print(r.files('mitra').joinpath('data/provinces.csv').is_file())",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert imported.stdout.strip() == "True", imported.stderr

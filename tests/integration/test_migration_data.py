@@ -37,8 +37,10 @@ ROWS = [
     " 'Foto produk', 'pemasaran', '2023-03-04', 'Aula PLUT', 'held', 41, 23, 'Ramai', 2,"
     " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
 ]
-ACTIVITY = text("SELECT id, collaboration_id, type, title, date, location, status, participants,"
-                " umkm_reached, notes, version FROM activities")
+ACTIVITY = text(
+    "SELECT id, collaboration_id, type, title, date, location, status, participants,"
+    " umkm_reached, notes, version FROM activities"
+)
 
 
 @pytest.fixture
@@ -52,8 +54,9 @@ def scratch_url(tmp_path):
 
 
 def test_0005_keeps_existing_activities_both_ways(scratch_url, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test",
-                      "INSTANCE_PATH": str(tmp_path)})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test", "INSTANCE_PATH": str(tmp_path)}
+    )
     with app.app_context():
         upgrade(revision="0004")
         load_reference_data(db.session)
@@ -77,19 +80,28 @@ def test_0005_keeps_existing_activities_both_ways(scratch_url, tmp_path):
 
 
 def test_0006_marks_existing_credentials_api_and_revokes_the_live_ones(scratch_url, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test",
-                      "INSTANCE_PATH": str(tmp_path)})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test", "INSTANCE_PATH": str(tmp_path)}
+    )
     with app.app_context():
         upgrade(revision="0005")
         user = UserFactory()
         db.session.commit()
         later, earlier = datetime.now(UTC) + timedelta(hours=6), datetime.now(UTC) - timedelta(hours=1)
-        insert = text("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at)"
-                      " VALUES (:user, :hash, :created, :expires, :revoked)")
+        insert = text(
+            "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at)"
+            " VALUES (:user, :hash, :created, :expires, :revoked)"
+        )
         for n, revoked in ((1, None), (2, earlier)):
-            db.session.execute(insert.bindparams(
-                user=user.id, hash=f"{n:064x}", created=earlier.replace(tzinfo=None),
-                expires=later.replace(tzinfo=None), revoked=revoked and revoked.replace(tzinfo=None)))
+            db.session.execute(
+                insert.bindparams(
+                    user=user.id,
+                    hash=f"{n:064x}",
+                    created=earlier.replace(tzinfo=None),
+                    expires=later.replace(tzinfo=None),
+                    revoked=revoked and revoked.replace(tzinfo=None),
+                )
+            )
         db.session.commit()
 
         upgrade()
@@ -117,8 +129,9 @@ def _centre_status(status: str) -> None:
 
 
 def test_0009_admits_revitalised_centres_and_keeps_the_rows_that_refer_to_them(scratch_url, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test",
-                      "INSTANCE_PATH": str(tmp_path)})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test", "INSTANCE_PATH": str(tmp_path)}
+    )
     with app.app_context():
         upgrade(revision="0005")
         load_reference_data(db.session)

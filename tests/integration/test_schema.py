@@ -13,9 +13,7 @@ from mitra.extensions import db
 
 def test_migrations_and_models_agree(app):
     with db.engine.connect() as conn:
-        diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
-        )
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
     assert diff == []
 
 

@@ -105,8 +105,12 @@ def test_seed_demo_alone_leaves_the_ministry_dashboard_right(app, client):
     response = client.get("/api/v1/stats/summary?year=2023", headers={"Authorization": f"Bearer {bearer}"})
     assert response.status_code == 200, response.get_json()
     figures = response.get_json()
-    assert (figures["activities_held"], figures["partners_with_collaboration"],
-            figures["centres_with_collaboration"]) == (49, 73, 32)
+    assert (
+        figures["activities_held"],
+        figures["partners_with_collaboration"],
+        figures["centres_with_collaboration"],
+    ) == (49, 73, 32)
+
 
 # -- a plausible year, and the centres as plut_centres.csv attests them ----------------------
 
@@ -127,8 +131,10 @@ def _csv_centres() -> list[tuple[str, dict[str, str]]]:
     path = REPO_ROOT / "platform" / "mitra" / "data" / "plut_centres.csv"
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return [(row["regency_code"] + ("-P" if row["source_note"].startswith("province-level") else ""), row)
-            for row in rows]
+    return [
+        (row["regency_code"] + ("-P" if row["source_note"].startswith("province-level") else ""), row)
+        for row in rows
+    ]
 
 
 def test_centres_open_in_the_year_and_have_the_status_the_sources_give(app):
@@ -171,47 +177,79 @@ def test_a_plausible_year_2023(app):
     assert _scalar(f"SELECT COUNT(DISTINCT partner_id) {COLLABORATING_2023}") == 73
     assert _scalar(f"SELECT COUNT(DISTINCT centre_id) {COLLABORATING_2023}") == 32
     proposals = _scalar("SELECT COUNT(*) FROM collaborations WHERE proposed_at IS NOT NULL")
-    declined = _scalar("SELECT COUNT(*) FROM collaborations WHERE status = 'declined'"
-                       " AND decline_reason IS NOT NULL AND decline_reason <> ''")
+    declined = _scalar(
+        "SELECT COUNT(*) FROM collaborations WHERE status = 'declined'"
+        " AND decline_reason IS NOT NULL AND decline_reason <> ''"
+    )
     assert declined == _scalar("SELECT COUNT(*) FROM collaborations WHERE status = 'declined'")
     assert declined >= 0.05 * proposals
     for status in ("expired", "cancelled", "accepted", "active", "proposed", "info_requested"):
         assert _scalar(f"SELECT COUNT(*) FROM collaborations WHERE status = '{status}'") > 0, status
     # Every cancellation and every expiry is in the audit trail; a cancellation with its reason.
-    for status, action in (("cancelled", "collaboration.cancel"), ("expired", "collaboration.expire"),
-                           ("declined", "collaboration.decline")):
-        assert _scalar(
-            f"SELECT COUNT(*) FROM collaborations c WHERE c.status = '{status}' AND NOT EXISTS ("
-            f"SELECT 1 FROM audit_entries a WHERE a.subject_type = 'collaboration'"
-            f" AND a.subject_id = c.id AND a.action = '{action}')") == 0, status
-    reasons = [e.after.get("reason") for e in db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "collaboration.cancel"))]
+    for status, action in (
+        ("cancelled", "collaboration.cancel"),
+        ("expired", "collaboration.expire"),
+        ("declined", "collaboration.decline"),
+    ):
+        assert (
+            _scalar(
+                f"SELECT COUNT(*) FROM collaborations c WHERE c.status = '{status}' AND NOT EXISTS ("
+                f"SELECT 1 FROM audit_entries a WHERE a.subject_type = 'collaboration'"
+                f" AND a.subject_id = c.id AND a.action = '{action}')"
+            )
+            == 0
+        ), status
+    reasons = [
+        e.after.get("reason")
+        for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "collaboration.cancel"))
+    ]
     assert len(reasons) >= 5 and all(reasons)
     # Questions asked and answered before an acceptance.
     answered = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "collaboration.revise")).all()
     assert len(answered) >= 5 and all(e.after.get("answer") for e in answered)
     # No completed collaboration without an activity held, and none held without its outcome.
-    assert _scalar("SELECT COUNT(*) FROM collaborations c WHERE c.status = 'completed' AND NOT EXISTS ("
-                   "SELECT 1 FROM activities a WHERE a.collaboration_id = c.id AND a.status = 'held')") == 0
-    assert _scalar("SELECT COUNT(*) FROM activities WHERE status = 'held'"
-                   " AND (notes IS NULL OR notes = '' OR document_ref IS NULL)") == 0
+    assert (
+        _scalar(
+            "SELECT COUNT(*) FROM collaborations c WHERE c.status = 'completed' AND NOT EXISTS ("
+            "SELECT 1 FROM activities a WHERE a.collaboration_id = c.id AND a.status = 'held')"
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            "SELECT COUNT(*) FROM activities WHERE status = 'held'"
+            " AND (notes IS NULL OR notes = '' OR document_ref IS NULL)"
+        )
+        == 0
+    )
     # The activities held by the 2023 collaborations reach every partner and centre of that year.
-    held_by = (f"FROM activities a JOIN collaborations c ON c.id = a.collaboration_id"
-               f" WHERE a.status = 'held' AND c.starts_on {IN_2023}")
+    held_by = (
+        f"FROM activities a JOIN collaborations c ON c.id = a.collaboration_id"
+        f" WHERE a.status = 'held' AND c.starts_on {IN_2023}"
+    )
     assert _scalar(f"SELECT COUNT(DISTINCT c.partner_id) {held_by}") == 73
     assert _scalar(f"SELECT COUNT(DISTINCT c.centre_id) {held_by}") == 32
     assert _scalar(f"SELECT COUNT(DISTINCT c.centre_id) {held_by} AND a.date {IN_2023}") == 32
     # Work for the lifecycle job: accepted with the start come, active past the end.
-    assert _scalar("SELECT COUNT(*) FROM collaborations WHERE status = 'accepted'"
-                   " AND starts_on <= '2026-12-01'") >= 2
-    assert _scalar("SELECT COUNT(*) FROM collaborations WHERE status = 'active'"
-                   " AND ends_on < '2026-11-30'") >= 2
+    assert (
+        _scalar("SELECT COUNT(*) FROM collaborations WHERE status = 'accepted' AND starts_on <= '2026-12-01'")
+        >= 2
+    )
+    assert (
+        _scalar("SELECT COUNT(*) FROM collaborations WHERE status = 'active' AND ends_on < '2026-11-30'") >= 2
+    )
     # Every collaboration's timeline starts with its draft, and every entry has words.
-    assert _scalar("SELECT COUNT(*) FROM collaborations c WHERE NOT EXISTS (SELECT 1 FROM audit_entries a"
-                   " WHERE a.subject_type = 'collaboration' AND a.subject_id = c.id"
-                   " AND a.action = 'collaboration.create')") == 0
+    assert (
+        _scalar(
+            "SELECT COUNT(*) FROM collaborations c WHERE NOT EXISTS (SELECT 1 FROM audit_entries a"
+            " WHERE a.subject_type = 'collaboration' AND a.subject_id = c.id"
+            " AND a.action = 'collaboration.create')"
+        )
+        == 0
+    )
     actions = set(db.session.scalars(select(AuditEntry.action).distinct()))
     assert actions <= set(ACTION), actions - set(ACTION)
     accepted_by = db.session.scalars(
-        select(AuditEntry.actor).where(AuditEntry.action == "collaboration.accept"))
+        select(AuditEntry.actor).where(AuditEntry.action == "collaboration.accept")
+    )
     assert all(actor.startswith("user:") for actor in accepted_by)

@@ -17,9 +17,9 @@ from events.topology import GROUPS
 
 CREATE = {
     "sqlite": "CREATE TABLE IF NOT EXISTS probe_effects (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-              " consumer VARCHAR(40) NOT NULL, event_id VARCHAR(36) NOT NULL)",
+    " consumer VARCHAR(40) NOT NULL, event_id VARCHAR(36) NOT NULL)",
     "postgresql": "CREATE TABLE IF NOT EXISTS probe_effects (id BIGSERIAL PRIMARY KEY,"
-                  " consumer VARCHAR(40) NOT NULL, event_id VARCHAR(36) NOT NULL)",
+    " consumer VARCHAR(40) NOT NULL, event_id VARCHAR(36) NOT NULL)",
 }
 
 

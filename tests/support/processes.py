@@ -13,8 +13,9 @@ from pathlib import Path
 from tests.conftest import REPO_ROOT
 
 
-def wait_until(predicate: Callable[[], object], timeout: float = 60, interval: float = 0.1,
-               message: str = "condition"):
+def wait_until(
+    predicate: Callable[[], object], timeout: float = 60, interval: float = 0.1, message: str = "condition"
+):
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -34,7 +35,10 @@ class MitraProcess:
         self._log = log_path.open("ab")
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "mitra.cli", *args],
-            cwd=REPO_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def log(self) -> str:
@@ -73,8 +77,14 @@ class Processes:
         return child
 
     def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "mitra.cli", *args], cwd=REPO_ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "mitra.cli", *args],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def stop_all(self) -> None:
         for child in self.children:

@@ -9,10 +9,19 @@ from events.catalogue import CATALOGUE, CollaborationProposed, EventDataError
 from events.envelope import EnvelopeError, decode, encode
 
 DATA = dict(
-    collaboration_id=7, centre_id=1, partner_id=2, partnership_id=3, title="Pelatihan QRIS",
-    service_area="pembiayaan", status="proposed", previous_status="draft",
-    starts_on=date(2026, 12, 1), ends_on=date(2027, 1, 31), respond_by=date(2026, 11, 30),
-    target_umkm=40, actor="user:5:manajer@plut.test",
+    collaboration_id=7,
+    centre_id=1,
+    partner_id=2,
+    partnership_id=3,
+    title="Pelatihan QRIS",
+    service_area="pembiayaan",
+    status="proposed",
+    previous_status="draft",
+    starts_on=date(2026, 12, 1),
+    ends_on=date(2027, 1, 31),
+    respond_by=date(2026, 11, 30),
+    target_umkm=40,
+    actor="user:5:manajer@plut.test",
 )
 
 
@@ -20,7 +29,7 @@ def test_every_required_event_type_is_declared():
     names = {t.name for t in CATALOGUE.values()}
     for family, kinds in {
         "collaboration": "drafted proposed accepted declined info_requested revised expired "
-                         "activated completed cancelled",
+        "activated completed cancelled",
         "activity": "planned reported cancelled",
         "agreement": "signed expiring expired",
     }.items():
@@ -65,9 +74,22 @@ def test_missing_field_is_refused_when_emitted():
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[]", json.dumps({"specversion": "1.0"}).encode(),
-     json.dumps({"specversion": "0.3", "id": "x", "source": "/", "type": "mitra.collaboration.proposed",
-                 "time": "2026-01-01T00:00:00Z", "datacontenttype": "application/json", "data": {}})],
+    [
+        b"not json",
+        b"[]",
+        json.dumps({"specversion": "1.0"}).encode(),
+        json.dumps(
+            {
+                "specversion": "0.3",
+                "id": "x",
+                "source": "/",
+                "type": "mitra.collaboration.proposed",
+                "time": "2026-01-01T00:00:00Z",
+                "datacontenttype": "application/json",
+                "data": {},
+            }
+        ),
+    ],
 )
 def test_malformed_messages_are_refused_when_received(body):
     with pytest.raises(EnvelopeError):

@@ -80,10 +80,15 @@ class World:
     def proposal(self, title: str = "Pelatihan pemasaran digital", propose: bool = True, **overrides) -> int:
         """A collaboration from Malang to the bank, proposed unless told otherwise."""
         data = {
-            "partner_id": self.ids["partner"], "title": title, "service_area": "pemasaran",
+            "partner_id": self.ids["partner"],
+            "title": title,
+            "service_area": "pemasaran",
             "description": "Kelas pemasaran daring untuk UMKM binaan",
-            "starts_on": date(2031, 3, 1), "ends_on": date(2031, 6, 30), "respond_by": date(2031, 2, 1),
-            "target_umkm": 40, **overrides,
+            "starts_on": date(2031, 3, 1),
+            "ends_on": date(2031, 6, 30),
+            "respond_by": date(2031, 2, 1),
+            "target_umkm": 40,
+            **overrides,
         }
         collaboration = collaborations.create(self.users["manager"], data)
         if propose:
@@ -102,26 +107,47 @@ def server_app(app, app_config):
 
 @pytest.fixture
 def world(app, server_app, reference_data) -> World:
-    malang = CentreFactory(code="3507", name="PLUT-KUMKM Kabupaten Malang", regency_name="Kabupaten Malang",
-                           province_code="35")
-    gianyar = CentreFactory(code="5104", name="PLUT-KUMKM Kabupaten Gianyar",
-                            regency_name="Kabupaten Gianyar", province_code="51", zone="Asia/Makassar")
+    malang = CentreFactory(
+        code="3507", name="PLUT-KUMKM Kabupaten Malang", regency_name="Kabupaten Malang", province_code="35"
+    )
+    gianyar = CentreFactory(
+        code="5104",
+        name="PLUT-KUMKM Kabupaten Gianyar",
+        regency_name="Kabupaten Gianyar",
+        province_code="51",
+        zone="Asia/Makassar",
+    )
     bank = PartnerFactory(name="Bank BUMN Mitra UMKM")
     telco = PartnerFactory(name="Telko Nasional", type="telco")
     people = {
         "admin": UserFactory(email="admin@mitra.test", name="Admin Kementerian"),
-        "manager": UserFactory(email="manajer.malang@mitra.test", name="Manajer Malang",
-                               role="centre_manager", centre=malang),
-        "other_manager": UserFactory(email="manajer.gianyar@mitra.test", name="Manajer Gianyar",
-                                     role="centre_manager", centre=gianyar, zone="Asia/Makassar"),
-        "partner": UserFactory(email="mitra.bank@mitra.test", name="Petugas Bank",
-                               role="partner_user", partner=bank),
-        "other_partner": UserFactory(email="mitra.telko@mitra.test", name="Petugas Telko",
-                                     role="partner_user", partner=telco, language="en"),
+        "manager": UserFactory(
+            email="manajer.malang@mitra.test", name="Manajer Malang", role="centre_manager", centre=malang
+        ),
+        "other_manager": UserFactory(
+            email="manajer.gianyar@mitra.test",
+            name="Manajer Gianyar",
+            role="centre_manager",
+            centre=gianyar,
+            zone="Asia/Makassar",
+        ),
+        "partner": UserFactory(
+            email="mitra.bank@mitra.test", name="Petugas Bank", role="partner_user", partner=bank
+        ),
+        "other_partner": UserFactory(
+            email="mitra.telko@mitra.test",
+            name="Petugas Telko",
+            role="partner_user",
+            partner=telco,
+            language="en",
+        ),
     }
     db.session.commit()
-    return World(app=server_app, users=people, ids={"centre": malang.id, "other_centre": gianyar.id,
-                                             "partner": bank.id, "other_partner": telco.id})
+    return World(
+        app=server_app,
+        users=people,
+        ids={"centre": malang.id, "other_centre": gianyar.id, "partner": bank.id, "other_partner": telco.id},
+    )
 
 
 @pytest.fixture
@@ -129,7 +155,10 @@ def ids(world) -> dict[str, int]:
     """An accepted collaboration ({c}) with a planned activity ({a}), and a draft ({d})."""
     c = world.proposal()
     collaborations.act(world.users["partner"], c, "accept")
-    activity = activities.plan(world.users["manager"], c, {"type": "training", "date": date(2031, 4, 1),
-                                                           "title": "Kelas foto produk"})
+    activity = activities.plan(
+        world.users["manager"],
+        c,
+        {"type": "training", "date": date(2031, 4, 1), "title": "Kelas foto produk"},
+    )
     draft = world.proposal("Draf pendampingan ekspor", propose=False)
     return {"c": c, "a": activity.id, "d": draft}

@@ -38,13 +38,16 @@ class _Module:
         self.tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         self.constants = {
             target.id: node.value.value
-            for node in self.tree.body if isinstance(node, ast.Assign)
+            for node in self.tree.body
+            if isinstance(node, ast.Assign)
             for target in node.targets
-            if isinstance(target, ast.Name) and isinstance(node.value, ast.Constant)
+            if isinstance(target, ast.Name)
+            and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
         }
         self.functions = {
-            node.name: node for node in ast.walk(self.tree)
+            node.name: node
+            for node in ast.walk(self.tree)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         }
 
@@ -137,8 +140,15 @@ def test_the_code_declares_the_actions_it_writes_readably():
     actions, unread = written_actions()
     assert unread == [], "add these actions to SPREADS, naming the declaration of their values"
     # The finder finds what it must: each way of writing an action is represented.
-    assert {"collaboration.request_info", "activity.confirm", "activity.update", "user.update",
-            "user.password_reset_requested", "reminder.resend", "auth.login"} <= actions
+    assert {
+        "collaboration.request_info",
+        "activity.confirm",
+        "activity.update",
+        "user.update",
+        "user.password_reset_requested",
+        "reminder.resend",
+        "auth.login",
+    } <= actions
 
 
 @pytest.mark.parametrize("action", sorted(written_actions()[0]))

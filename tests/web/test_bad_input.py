@@ -22,8 +22,14 @@ from tests.web.test_flows import FORM, error_beside
 PAGES_ASKED = ["1e20", str(10**30), "9" * 5000, "-1", "0", "abc", "2.5", "inf", "-inf", "nan", "", "%00"]
 LISTS = {
     "partner": ["/inbox", "/agreements", "/notifications", "/centres", "/activities/upcoming"],
-    "manager": ["/collaborations", "/partners", "/agreements", "/notifications", "/centres",
-                "/activities/upcoming"],
+    "manager": [
+        "/collaborations",
+        "/partners",
+        "/agreements",
+        "/notifications",
+        "/centres",
+        "/activities/upcoming",
+    ],
     "admin": ["/collaborations", "/partners", "/centres", "/agreements", "/notifications"],
 }
 ONE_LINE = "Tulis dalam satu baris, tanpa tab atau karakter kendali lain."
@@ -31,6 +37,7 @@ NO_CONTROLS = "Teks ini memuat karakter kendali yang tidak dapat disimpan; hapus
 
 
 # -- paging ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", list(LISTS))
 def test_every_list_answers_any_page_asked_with_a_page(world, ids, role):
@@ -43,10 +50,22 @@ def test_every_list_answers_any_page_asked_with_a_page(world, ids, role):
         assert with_filters.status_code == 200, path
 
 
-@pytest.mark.parametrize(("asked", "shown"), [
-    ("1e20", 2), (str(10**30), 2), ("9" * 5000, 2), ("inf", 2), ("3", 2), ("2.5", 2),
-    ("-1", 1), ("0", 1), ("abc", 1), ("nan", 1), ("-inf", 1),
-])
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ("1e20", 2),
+        (str(10**30), 2),
+        ("9" * 5000, 2),
+        ("inf", 2),
+        ("3", 2),
+        ("2.5", 2),
+        ("-1", 1),
+        ("0", 1),
+        ("abc", 1),
+        ("nan", 1),
+        ("-inf", 1),
+    ],
+)
 def test_a_page_out_of_range_shows_the_nearest_one(world, asked, shown):
     for number in range(30):  # with the world's two: 32 partners, two pages of 25
         PartnerFactory(name=f"Koperasi Nomor {number:02d}")
@@ -58,26 +77,42 @@ def test_a_page_out_of_range_shows_the_nearest_one(world, asked, shown):
 
 # -- next= ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("target", [
-    "/inbox%0d%0aSet-Cookie:%20sid=stolen", "/inbox%0aX-Evil:%201", "%0d%0a", "/inbox%00",
-    "//evil.example", "https://evil.example", "/%5Cevil.example", "%5C%5Cevil", "/%09/evil.example",
-    "javascript:alert(1)", "inbox",
-])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/inbox%0d%0aSet-Cookie:%20sid=stolen",
+        "/inbox%0aX-Evil:%201",
+        "%0d%0a",
+        "/inbox%00",
+        "//evil.example",
+        "https://evil.example",
+        "/%5Cevil.example",
+        "%5C%5Cevil",
+        "/%09/evil.example",
+        "javascript:alert(1)",
+        "inbox",
+    ],
+)
 def test_next_after_login_goes_home_unless_it_is_a_local_path(world, target):
-    response = world.visitor().post(f"/login?next={target}",
-                                    {"email": "mitra.bank@mitra.test", "password": PASSWORD})
+    response = world.visitor().post(
+        f"/login?next={target}", {"email": "mitra.bank@mitra.test", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "Set-Cookie" not in response.headers.get("Location", "")
 
 
 def test_next_with_words_in_other_scripts_still_leads_back(world):
-    response = world.visitor().post("/login?next=/partners%3Fq%3DKoperasi%20%C3%A9", {
-        "email": "manajer.malang@mitra.test", "password": PASSWORD})
+    response = world.visitor().post(
+        "/login?next=/partners%3Fq%3DKoperasi%20%C3%A9",
+        {"email": "manajer.malang@mitra.test", "password": PASSWORD},
+    )
     assert response.status_code == 302 and response.headers["Location"].startswith("/partners?q=Koperasi")
 
 
 # -- search words ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("q", ["%00", "Pelatihan%00", "Pelatihan%0d%0apemasaran", "%1b[31m"])
 def test_search_words_with_control_characters_still_search(world, ids, q):
@@ -89,6 +124,7 @@ def test_search_words_with_control_characters_still_search(world, ids, q):
 
 
 # -- forms ----------------------------------------------------------------------------------------
+
 
 def _form_fields():
     for module in (account_forms, collaboration_forms, registry_forms):
@@ -105,22 +141,33 @@ def test_every_text_field_of_every_form_follows_the_rules():
     seen = dict(_form_fields())
     assert len(seen) > 30
     text_fields = {name: cls for name, cls in seen.items() if issubclass(cls, (StringField, TextAreaField))}
-    loose = {name for name, cls in text_fields.items()
-             if not issubclass(cls, (forms.LineField, forms.ParagraphsField))
-             and "Password" not in cls.__name__}
+    loose = {
+        name
+        for name, cls in text_fields.items()
+        if not issubclass(cls, (forms.LineField, forms.ParagraphsField)) and "Password" not in cls.__name__
+    }
     assert not loose
     assert text_fields["CollaborationForm.title"] is forms.LineField
     assert text_fields["CollaborationForm.description"] is forms.ParagraphsField
 
 
-@pytest.mark.parametrize("title", ["Pelatihan\npemasaran", "Pelatihan\r\nBcc: x@example.com", "Pelatihan\x00",
-                                   "Pelatihan\tpemasaran", "Pelatihan\x85"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Pelatihan\npemasaran",
+        "Pelatihan\r\nBcc: x@example.com",
+        "Pelatihan\x00",
+        "Pelatihan\tpemasaran",
+        "Pelatihan\x85",
+    ],
+)
 @pytest.mark.parametrize("button", ["propose", "save_draft"])
 def test_a_title_with_a_control_character_is_refused_beside_it(world, title, button):
     visitor = world.visitor("manager")
     before = row_counts()
-    page = visitor.post("/collaborations/new", {**FORM, "partner_id": str(world.ids["partner"]),
-                                                "title": title, button: "x"})
+    page = visitor.post(
+        "/collaborations/new", {**FORM, "partner_id": str(world.ids["partner"]), "title": title, button: "x"}
+    )
     assert page.status_code == 422
     assert error_beside(page.text, "title") == ONE_LINE
     assert row_counts() == before
@@ -129,8 +176,10 @@ def test_a_title_with_a_control_character_is_refused_beside_it(world, title, but
 def test_an_edited_title_with_lf_changes_nothing(world, ids):
     visitor = world.visitor("manager")
     before = row_counts()
-    page = visitor.post(f"/collaborations/{ids['d']}/edit", {**FORM, "partner_id": str(world.ids["partner"]),
-                                                            "title": "Draf\nbaru", "save_draft": "x"})
+    page = visitor.post(
+        f"/collaborations/{ids['d']}/edit",
+        {**FORM, "partner_id": str(world.ids["partner"]), "title": "Draf\nbaru", "save_draft": "x"},
+    )
     assert page.status_code == 422 and error_beside(page.text, "title") == ONE_LINE
     assert row_counts() == before
     assert "Draf pendampingan ekspor" in visitor.get(f"/collaborations/{ids['d']}").text
@@ -138,19 +187,46 @@ def test_an_edited_title_with_lf_changes_nothing(world, ids):
 
 # who, path, a valid form, the single-line fields to spoil (ids: {c}: an accepted collaboration)
 FORMS = [
-    ("manager", "/collaborations/{c}/activities", {"type": "training", "date": "2031-05-01",
-                                                   "title": "Kelas foto", "location": "Aula"},
-     ["title", "location"]),
+    (
+        "manager",
+        "/collaborations/{c}/activities",
+        {"type": "training", "date": "2031-05-01", "title": "Kelas foto", "location": "Aula"},
+        ["title", "location"],
+    ),
     ("manager", "/partners/new", {"name": "Koperasi Tani Makmur", "type": "association"}, ["name"]),
-    ("manager", "/agreements/new", {"partner_id": "{partner}", "kind": "mou", "number": "MoU/9/2031",
-                                    "signed_on": "2031-01-01", "valid_until": "2032-01-01",
-                                    "document_ref": "arsip/9"}, ["number", "document_ref"]),
-    ("admin", "/centres/new", {"code": "3508", "name": "PLUT-KUMKM Kabupaten Lumajang",
-                               "regency_name": "Kabupaten Lumajang", "province": "35", "tier": "reguler",
-                               "status": "operational", "funding": "DAK Fisik 2022"},
-     ["name", "regency_name", "funding"]),
-    ("partner", "/account", {"name": "Petugas Bank", "language": "id", "zone": "Asia/Jakarta",
-                             "email_preference": "immediate"}, ["name"]),
+    (
+        "manager",
+        "/agreements/new",
+        {
+            "partner_id": "{partner}",
+            "kind": "mou",
+            "number": "MoU/9/2031",
+            "signed_on": "2031-01-01",
+            "valid_until": "2032-01-01",
+            "document_ref": "arsip/9",
+        },
+        ["number", "document_ref"],
+    ),
+    (
+        "admin",
+        "/centres/new",
+        {
+            "code": "3508",
+            "name": "PLUT-KUMKM Kabupaten Lumajang",
+            "regency_name": "Kabupaten Lumajang",
+            "province": "35",
+            "tier": "reguler",
+            "status": "operational",
+            "funding": "DAK Fisik 2022",
+        },
+        ["name", "regency_name", "funding"],
+    ),
+    (
+        "partner",
+        "/account",
+        {"name": "Petugas Bank", "language": "id", "zone": "Asia/Jakarta", "email_preference": "immediate"},
+        ["name"],
+    ),
 ]
 
 
@@ -168,7 +244,9 @@ def test_every_single_line_field_refuses_control_characters(world, ids, who, pat
             assert error_beside(page.text, name) == ONE_LINE, (name, repr(control))
         # A lone control character is as refused, though Optional() reads it as blank.
         assert error_beside(visitor.post(path, {**data, name: "\t"}, follow_redirects=True).text, name) in (
-            ONE_LINE, "Isian ini wajib diisi.")
+            ONE_LINE,
+            "Isian ini wajib diisi.",
+        )
     assert row_counts() == before
     assert visitor.post(path, data).status_code == 302  # the same form, unspoilt, is taken
 
@@ -177,8 +255,9 @@ def test_a_reason_with_nul_is_refused_and_the_proposal_stays(world):
     c = world.proposal()
     partner = world.visitor("partner")
     before = row_counts()
-    refused = partner.post(f"/collaborations/{c}/decline", {"decline-reason": "Anggaran\x00habis"},
-                           follow_redirects=True)
+    refused = partner.post(
+        f"/collaborations/{c}/decline", {"decline-reason": "Anggaran\x00habis"}, follow_redirects=True
+    )
     assert refused.status_code == 200
     assert error_beside(refused.text, "decline-reason") == NO_CONTROLS
     assert row_counts() == before
@@ -198,8 +277,9 @@ def test_paragraphs_are_stored_with_lf_line_ends(world, ids):
 
 def test_a_login_or_reset_address_with_a_line_break_is_refused_not_a_500(world):
     visitor = world.visitor()
-    signed = visitor.post("/login", {"email": "mitra.bank@mitra.test\r\nBcc: x@example.com",
-                                     "password": PASSWORD})
+    signed = visitor.post(
+        "/login", {"email": "mitra.bank@mitra.test\r\nBcc: x@example.com", "password": PASSWORD}
+    )
     assert signed.status_code == 400 and error_beside(signed.text, "email") == ONE_LINE
     folder = Path(world.app.config["INSTANCE_PATH"]) / "mail"
     before = len(list(folder.glob("*.eml"))) if folder.exists() else 0

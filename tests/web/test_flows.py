@@ -16,9 +16,14 @@ from mitra.services import activities, collaborations, notifications, statistics
 from mitra.services.demo_data import seed_demo
 
 FORM = {
-    "partner_id": "", "title": "Pelatihan pemasaran digital", "service_area": "pemasaran",
-    "description": "Kelas pemasaran daring", "starts_on": "2031-03-01", "ends_on": "2031-06-30",
-    "respond_by": "2031-02-01", "target_umkm": "40",
+    "partner_id": "",
+    "title": "Pelatihan pemasaran digital",
+    "service_area": "pemasaran",
+    "description": "Kelas pemasaran daring",
+    "starts_on": "2031-03-01",
+    "ends_on": "2031-06-30",
+    "respond_by": "2031-02-01",
+    "target_umkm": "40",
 }
 
 
@@ -30,8 +35,10 @@ def error_beside(page: str, field: str) -> str:
 
 def test_the_propose_form_explains_each_mistake_beside_its_field(world):
     visitor = world.visitor("manager")
-    page = visitor.post("/collaborations/new", {**FORM, "partner_id": "0", "title": "", "target_umkm": "-3",
-                                                "starts_on": "kemarin", "propose": "x"})
+    page = visitor.post(
+        "/collaborations/new",
+        {**FORM, "partner_id": "0", "title": "", "target_umkm": "-3", "starts_on": "kemarin", "propose": "x"},
+    )
     assert page.status_code == 422
     assert error_beside(page.text, "partner_id") == "Pilih mitra."
     assert error_beside(page.text, "title") == "Isian ini wajib diisi."
@@ -40,8 +47,10 @@ def test_the_propose_form_explains_each_mistake_beside_its_field(world):
     assert 'aria-invalid="true"' in page.text and 'aria-describedby="title-error"' in page.text
     assert db.session.scalar(collaborations.search(world.users["admin"])) is None
 
-    order = visitor.post("/collaborations/new", {**FORM, "partner_id": str(world.ids["partner"]),
-                                                 "ends_on": "2031-01-01", "propose": "x"})
+    order = visitor.post(
+        "/collaborations/new",
+        {**FORM, "partner_id": str(world.ids["partner"]), "ends_on": "2031-01-01", "propose": "x"},
+    )
     assert order.status_code == 422
     assert error_beside(order.text, "ends_on") == "Tanggal berakhir tidak boleh sebelum tanggal mulai."
 
@@ -49,8 +58,10 @@ def test_the_propose_form_explains_each_mistake_beside_its_field(world):
 def test_a_past_deadline_keeps_the_draft_and_says_why(world):
     visitor = world.visitor("manager")
     yesterday = (utcnow().date() - timedelta(days=2)).isoformat()
-    page = visitor.post("/collaborations/new", {**FORM, "partner_id": str(world.ids["partner"]),
-                                                "respond_by": yesterday, "propose": "x"})
+    page = visitor.post(
+        "/collaborations/new",
+        {**FORM, "partner_id": str(world.ids["partner"]), "respond_by": yesterday, "propose": "x"},
+    )
     assert page.status_code == 422
     assert error_beside(page.text, "respond_by").startswith("Batas jawaban sudah lewat")
     draft = db.session.scalar(collaborations.search(world.users["admin"]))
@@ -64,8 +75,9 @@ def test_a_past_deadline_keeps_the_draft_and_says_why(world):
 
 def test_propose_decline_with_a_reason(world):
     manager, partner = world.visitor("manager"), world.visitor("partner")
-    response = manager.post("/collaborations/new", {**FORM, "partner_id": str(world.ids["partner"]),
-                                                    "propose": "x"})
+    response = manager.post(
+        "/collaborations/new", {**FORM, "partner_id": str(world.ids["partner"]), "propose": "x"}
+    )
     assert response.status_code == 302
     c = int(response.headers["Location"].rsplit("/", 1)[1])
     inbox = partner.get("/inbox?status=proposed").text
@@ -88,8 +100,12 @@ def test_propose_decline_with_a_reason(world):
 def test_question_answer_accept_and_the_timeline_names_both_people(world):
     c = world.proposal()
     manager, partner = world.visitor("manager"), world.visitor("partner")
-    assert partner.post(f"/collaborations/{c}/request-info",
-                        {"request_info-question": "Berapa UMKM per kelas?"}).status_code == 302
+    assert (
+        partner.post(
+            f"/collaborations/{c}/request-info", {"request_info-question": "Berapa UMKM per kelas?"}
+        ).status_code
+        == 302
+    )
     page = manager.get(f"/collaborations/{c}").text
     assert "Informasi diminta" in page and "Berapa UMKM per kelas?" in page
     assert manager.post(f"/collaborations/{c}/revise", {"revise-answer": "Dua puluh UMKM"}).status_code == 302
@@ -107,9 +123,10 @@ def test_plan_an_activity_and_report_its_outcome(world):
     collaborations.act(world.users["partner"], c, "accept")
     manager = world.visitor("manager")
     past = (utcnow().date() - timedelta(days=3)).isoformat()
-    planned = manager.post(f"/collaborations/{c}/activities",
-                           {"type": "training", "date": past, "title": "Kelas foto produk",
-                            "location": "PLUT"})
+    planned = manager.post(
+        f"/collaborations/{c}/activities",
+        {"type": "training", "date": past, "title": "Kelas foto produk", "location": "PLUT"},
+    )
     assert planned.status_code == 302
     dashboard = manager.get("/centre").text
     assert "Kelas foto produk" in dashboard.split("Hasil yang terlambat dilaporkan")[1]
@@ -119,8 +136,9 @@ def test_plan_an_activity_and_report_its_outcome(world):
     form = manager.get(f"/activities/{activity.id}/report").text
     assert error_beside(form, "participants") == "Isikan bilangan bulat."
     assert 'value="x"' in form  # what was typed stays
-    reported = manager.post(f"/activities/{activity.id}/report",
-                            {"participants": "1234", "umkm_reached": "25", "notes": "Lancar"})
+    reported = manager.post(
+        f"/activities/{activity.id}/report", {"participants": "1234", "umkm_reached": "25", "notes": "Lancar"}
+    )
     assert reported.status_code == 302
     page = manager.get(f"/collaborations/{c}").text
     assert "Terlaksana" in page and "1.234" in page
@@ -130,8 +148,9 @@ def test_plan_an_activity_and_report_its_outcome(world):
 def test_the_partner_sees_upcoming_activities(world):
     c = world.proposal()
     collaborations.act(world.users["partner"], c, "accept")
-    activities.plan(world.users["manager"], c, {"type": "exhibition", "date": date(2031, 4, 1),
-                                                "title": "Pameran kriya"})
+    activities.plan(
+        world.users["manager"], c, {"type": "exhibition", "date": date(2031, 4, 1), "title": "Pameran kriya"}
+    )
     page = world.visitor("partner").get("/activities/upcoming").text
     assert "Pameran kriya" in page and "Pameran" in page and "PLUT-KUMKM Kabupaten Malang" in page
 
@@ -139,8 +158,11 @@ def test_the_partner_sees_upcoming_activities(world):
 def test_the_partner_confirms_an_activity_from_the_collaboration_page(world):
     c = world.proposal()
     collaborations.act(world.users["partner"], c, "accept")
-    activity = activities.plan(world.users["manager"], c, {"type": "training", "date": date(2031, 4, 1),
-                                                           "title": "Kelas ekspor", "location": "Aula PLUT"})
+    activity = activities.plan(
+        world.users["manager"],
+        c,
+        {"type": "training", "date": date(2031, 4, 1), "title": "Kelas ekspor", "location": "Aula PLUT"},
+    )
     partner = world.visitor("partner")
     detail = partner.get(f"/collaborations/{c}").text
     assert "Konfirmasi mitra" in detail and f'href="/activities/{activity.id}/confirm"' in detail
@@ -174,16 +196,27 @@ def test_register_a_local_partner_and_find_it(world):
 def test_the_ministry_registers_national_partners(world):
     admin = world.visitor("admin")
     assert 'name="scope"' in admin.get("/partners/new").text
-    assert admin.post("/partners/new", {"name": "Lokapasar Nusantara", "type": "marketplace",
-                                        "scope": "national"}).status_code == 302
+    assert (
+        admin.post(
+            "/partners/new", {"name": "Lokapasar Nusantara", "type": "marketplace", "scope": "national"}
+        ).status_code
+        == 302
+    )
     assert "Nasional" in admin.get("/partners?scope=national&type=marketplace").text
 
 
 def test_the_ministry_registers_a_centre(world):
     admin = world.visitor("admin")
-    data = {"code": "3508", "name": "PLUT-KUMKM Kabupaten Lumajang", "regency_name": "Kabupaten Lumajang",
-            "province": "35", "tier": "reguler", "status": "operational", "established_year": "2022",
-            "funding": "DAK Fisik 2022"}
+    data = {
+        "code": "3508",
+        "name": "PLUT-KUMKM Kabupaten Lumajang",
+        "regency_name": "Kabupaten Lumajang",
+        "province": "35",
+        "tier": "reguler",
+        "status": "operational",
+        "established_year": "2022",
+        "funding": "DAK Fisik 2022",
+    }
     wrong = admin.post("/centres/new", {**data, "code": "5108"})
     assert wrong.status_code == 422
     assert error_beside(wrong.text, "code").startswith("Kode ini tidak sesuai")
@@ -195,15 +228,22 @@ def test_the_ministry_registers_a_centre(world):
 def test_record_an_agreement_and_see_its_expiry(world):
     manager = world.visitor("manager")
     soon = (utcnow().date() + timedelta(days=20)).isoformat()
-    data = {"partner_id": str(world.ids["partner"]), "kind": "mou", "number": "MoU/001/2026",
-            "signed_on": "2025-01-10", "valid_until": soon, "document_ref": ""}
+    data = {
+        "partner_id": str(world.ids["partner"]),
+        "kind": "mou",
+        "number": "MoU/001/2026",
+        "signed_on": "2025-01-10",
+        "valid_until": soon,
+        "document_ref": "",
+    }
     assert manager.post("/agreements/new", data).status_code == 302
     page = manager.get("/agreements").text
     assert "MoU/001/2026" in page and "Segera berakhir" in page
     twice = manager.post("/agreements/new", data)
     assert twice.status_code == 409
     assert error_beside(twice.text, "number") == (
-        "Kemitraan ini sudah memiliki perjanjian dengan nomor tersebut.")
+        "Kemitraan ini sudah memiliki perjanjian dengan nomor tersebut."
+    )
     backwards = manager.post("/agreements/new", {**data, "number": "PKS/2", "valid_until": "2024-01-01"})
     assert error_beside(backwards.text, "valid_until").startswith("Akhir masa berlaku")
     assert "MoU/001/2026" in world.visitor("partner").get("/agreements").text
@@ -218,7 +258,7 @@ def test_notifications_show_their_count_and_open_their_subject(world):
     assert re.search(r'data-testid="unread-count">1<', partner.get("/inbox").text)
     page = partner.get("/notifications").text
     assert "Pelatihan pemasaran digital" in page
-    ident = re.search(r'/notifications/(\d+)/open', page).group(1)
+    ident = re.search(r"/notifications/(\d+)/open", page).group(1)
     opened = partner.post(f"/notifications/{ident}/open")
     assert opened.headers["Location"] == f"/collaborations/{c}"
     assert re.search(r'data-testid="unread-count">0<', partner.get("/inbox").text)
@@ -229,16 +269,19 @@ def test_notifications_show_their_count_and_open_their_subject(world):
 
 def test_profile_language_zone_and_mail_preference(world):
     partner = world.visitor("partner")
-    saved = partner.post("/account", {"name": "Petugas Bank", "language": "en", "zone": "Asia/Makassar",
-                                      "email_preference": "digest"})
+    saved = partner.post(
+        "/account",
+        {"name": "Petugas Bank", "language": "en", "zone": "Asia/Makassar", "email_preference": "digest"},
+    )
     assert saved.status_code == 302
     page = partner.get("/account").text
     assert 'lang="en"' in page and "Your profile has been saved." in page
     db.session.expire_all()
     user = world.users["partner"]
     assert (user.language, user.zone, user.email_preference) == ("en", "Asia/Makassar", "digest")
-    bad = partner.post("/account", {"name": "", "language": "fr", "zone": "Europe/Paris",
-                                    "email_preference": "never"})
+    bad = partner.post(
+        "/account", {"name": "", "language": "fr", "zone": "Europe/Paris", "email_preference": "never"}
+    )
     assert bad.status_code == 200 and bad.text.count('class="field-error"') >= 3
 
 

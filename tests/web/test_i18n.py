@@ -26,9 +26,38 @@ TEMPLATES = REPO_ROOT / "platform" / "mitra" / "templates"
 # Names that are the same in every language: the product, the programme, file formats, and
 # each language's own name.
 PROPER_NOUNS = {"Mitra", "PLUT-KUMKM", "CSV", "XLSX", "Bahasa Indonesia", "English"}
-ENGLISH_WORDS = {"the", "and", "your", "you", "with", "has", "been", "this", "that", "of", "to",
-                 "is", "are", "was", "for", "from", "not", "will", "be", "an", "which", "by", "at",
-                 "on", "in", "or", "no", "yet", "here", "please"}
+ENGLISH_WORDS = {
+    "the",
+    "and",
+    "your",
+    "you",
+    "with",
+    "has",
+    "been",
+    "this",
+    "that",
+    "of",
+    "to",
+    "is",
+    "are",
+    "was",
+    "for",
+    "from",
+    "not",
+    "will",
+    "be",
+    "an",
+    "which",
+    "by",
+    "at",
+    "on",
+    "in",
+    "or",
+    "no",
+    "yet",
+    "here",
+    "please",
+}
 
 
 def _po():
@@ -72,7 +101,8 @@ def test_every_message_of_the_pages_is_in_the_catalogue():
     found = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(REPO_ROOT), method_map, keywords=keywords)
+            str(REPO_ROOT), method_map, keywords=keywords
+        )
     }
     known = {m.id if isinstance(m.id, str) else m.id[0] for m in _po() if m.id}
     assert sorted(found - known) == [], "run the extract and update steps of translations/README.md"
@@ -151,16 +181,23 @@ def test_numbers_follow_the_language(app, lang, expected):
     with app.test_request_context(), force_locale(lang):
         assert format_number(1234.5) == expected
         assert format_number(1234567) == expected.split(",")[0].split(".")[0] + (
-            ".234.567" if lang == "id" else ",234,567")
+            ".234.567" if lang == "id" else ",234,567"
+        )
 
 
 @pytest.mark.parametrize("who", ["manager", "other_manager", "partner", "admin"])
 def test_times_are_in_the_centres_zone_whoever_looks(world, who):
     """A proposal of Gianyar's (WITA) reads 10:00 WITA to everyone, a Malang manager too."""
-    c = collaborations.create(world.users["other_manager"], {
-        "partner_id": world.ids["partner"], "title": "Pameran produk Gianyar",
-        "service_area": "pemasaran", "starts_on": datetime(2031, 3, 1).date(),
-        "ends_on": datetime(2031, 6, 30).date()}).id
+    c = collaborations.create(
+        world.users["other_manager"],
+        {
+            "partner_id": world.ids["partner"],
+            "title": "Pameran produk Gianyar",
+            "service_area": "pemasaran",
+            "starts_on": datetime(2031, 3, 1).date(),
+            "ends_on": datetime(2031, 6, 30).date(),
+        },
+    ).id
     collaborations.act(world.users["other_manager"], c, "propose")
     collaboration = collaborations.get(world.users["admin"], c)
     collaboration.proposed_at = datetime(2031, 1, 5, 2, 0, tzinfo=UTC)

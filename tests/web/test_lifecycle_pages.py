@@ -29,9 +29,11 @@ def test_the_centre_completes_from_the_page_with_a_summary(world):
     empty = manager.post(f"/collaborations/{c}/complete", {"complete-summary": ""}, follow_redirects=True)
     assert empty.status_code == 200
     assert error_beside(empty.text, "complete-summary") == "Mohon tulis ringkasan penutup."
-    done = manager.post(f"/collaborations/{c}/complete", {
-        "complete-summary": "38 UMKM lulus kelas ekspor", "complete-umkm_assisted": "38"},
-        follow_redirects=True)
+    done = manager.post(
+        f"/collaborations/{c}/complete",
+        {"complete-summary": "38 UMKM lulus kelas ekspor", "complete-umkm_assisted": "38"},
+        follow_redirects=True,
+    )
     assert done.status_code == 200 and "Selesai" in done.text
     assert 'data-testid="closing-summary">38 UMKM lulus kelas ekspor' in done.text
     assert "UMKM yang dibina: 38" in done.text
@@ -43,14 +45,21 @@ def test_the_centre_completes_from_the_page_with_a_summary(world):
 def test_the_centre_extends_from_the_page_to_a_later_end(world):
     c = started(world)
     manager = world.visitor("manager")
-    early = manager.post(f"/collaborations/{c}/extend", {"extend-ends_on": "2031-06-01"}, follow_redirects=True)
+    early = manager.post(
+        f"/collaborations/{c}/extend", {"extend-ends_on": "2031-06-01"}, follow_redirects=True
+    )
     assert early.status_code == 200 and error_beside(early.text, "extend-ends_on")
-    done = manager.post(f"/collaborations/{c}/extend", {"extend-ends_on": "2031-09-30"},
-                        follow_redirects=True)
+    done = manager.post(
+        f"/collaborations/{c}/extend", {"extend-ends_on": "2031-09-30"}, follow_redirects=True
+    )
     assert "Kerja sama telah diperpanjang" in done.text and "memperpanjang kerja sama" in done.text
     assert db.session.get(Collaboration, c).ends_on == date(2031, 9, 30)
-    assert world.visitor("partner").post(f"/collaborations/{c}/extend",
-                                         {"extend-ends_on": "2031-12-31"}).status_code == 404
+    assert (
+        world.visitor("partner")
+        .post(f"/collaborations/{c}/extend", {"extend-ends_on": "2031-12-31"})
+        .status_code
+        == 404
+    )
 
 
 def test_the_centre_moves_and_cancels_a_planned_activity_from_its_page(world):
@@ -59,20 +68,26 @@ def test_the_centre_moves_and_cancels_a_planned_activity_from_its_page(world):
     first = activities.plan(world.users["manager"], c, {"type": "training", "date": date(2031, 4, 1)})
     second = activities.plan(world.users["manager"], c, {"type": "exhibition", "date": date(2031, 5, 1)})
     assert f'href="/activities/{first.id}/change"' in manager.get(f"/collaborations/{c}").text
-    outside = manager.post(f"/activities/{first.id}/change",
-                           {"move-date": "2031-07-15", "move-location": "Aula", "move-submit": "x"})
+    outside = manager.post(
+        f"/activities/{first.id}/change",
+        {"move-date": "2031-07-15", "move-location": "Aula", "move-submit": "x"},
+    )
     assert outside.status_code == 422 and error_beside(outside.text, "move-date")
-    moved = manager.post(f"/activities/{first.id}/change",
-                         {"move-date": "2031-04-08", "move-location": "Aula PLUT", "move-submit": "x"},
-                         follow_redirects=True)
+    moved = manager.post(
+        f"/activities/{first.id}/change",
+        {"move-date": "2031-04-08", "move-location": "Aula PLUT", "move-submit": "x"},
+        follow_redirects=True,
+    )
     assert "Kegiatan telah dipindahkan" in moved.text
     db.session.expire_all()
     assert (first.date, first.location) == (date(2031, 4, 8), "Aula PLUT")
     no_reason = manager.post(f"/activities/{second.id}/change", {"cancel-reason": "", "cancel-submit": "x"})
     assert no_reason.status_code == 422
-    cancelled = manager.post(f"/activities/{second.id}/change",
-                             {"cancel-reason": "gedung direnovasi", "cancel-submit": "x"},
-                             follow_redirects=True)
+    cancelled = manager.post(
+        f"/activities/{second.id}/change",
+        {"cancel-reason": "gedung direnovasi", "cancel-submit": "x"},
+        follow_redirects=True,
+    )
     assert "Kegiatan telah dibatalkan" in cancelled.text
     db.session.expire_all()
     assert (second.status, second.notes) == ("cancelled", "gedung direnovasi")

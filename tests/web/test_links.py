@@ -18,8 +18,9 @@ BASE = "https://mitra.example.go.id"
 @pytest.fixture
 def mailing_server(server_app, smtp_server):
     """The visitors' app sends real mail to the test's SMTP server and links to BASE."""
-    server_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT_SECONDS=5,
-                             MITRA_BASE_URL=BASE)
+    server_app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT_SECONDS=5, MITRA_BASE_URL=BASE
+    )
     return smtp_server
 
 
@@ -29,8 +30,9 @@ def _ask_for_reset(world, host: str):
     cookie = visitor.client.get_cookie("session")
     visitor.client.set_cookie("session", cookie.value, domain=host)  # as a browser sent to evil.example
     db.session.commit()
-    return visitor.client.post("/account/reset", data={"email": "mitra.bank@mitra.test", "csrf_token": token},
-                               headers={"Host": host})
+    return visitor.client.post(
+        "/account/reset", data={"email": "mitra.bank@mitra.test", "csrf_token": token}, headers={"Host": host}
+    )
 
 
 def _links_in(received) -> list[str]:
@@ -86,14 +88,18 @@ def test_production_trusts_only_the_configured_hosts(app_config):
 
 def test_absolute_url_needs_no_request_and_keeps_a_path_prefix(app):
     app.config["MITRA_BASE_URL"] = "https://portal.example.go.id/mitra/"
-    assert absolute_url("web.accounts.reset_password", token="abc") == \
-        "https://portal.example.go.id/mitra/account/reset/abc"
+    assert (
+        absolute_url("web.accounts.reset_password", token="abc")
+        == "https://portal.example.go.id/mitra/account/reset/abc"
+    )
     with app.test_request_context("/", headers={"Host": "evil.example"}):
         assert absolute_url("web.accounts.login", next="/inbox").startswith(
-            "https://portal.example.go.id/mitra/login?next=")
+            "https://portal.example.go.id/mitra/login?next="
+        )
 
 
 # -- configuration ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def production(monkeypatch, tmp_path):
@@ -109,8 +115,16 @@ def test_production_without_a_base_url_does_not_start(production):
         config_module.from_environment()
 
 
-@pytest.mark.parametrize("value", ["mitra.example.go.id", "ftp://mitra.example.go.id", "/mitra",
-                                   "https://", "https://mitra.example.go.id/?next=x"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "mitra.example.go.id",
+        "ftp://mitra.example.go.id",
+        "/mitra",
+        "https://",
+        "https://mitra.example.go.id/?next=x",
+    ],
+)
 def test_a_base_url_that_is_not_an_absolute_http_url_is_refused(production, value):
     production.setenv("MITRA_BASE_URL", value)
     with pytest.raises(config_module.ConfigError, match="absolute http"):

@@ -35,9 +35,16 @@ def server_tz(request):
 
 
 def _gianyar_and_malang(world) -> tuple[int, int]:
-    gianyar = collaborations.create(world.users["other_manager"], {
-        "partner_id": world.ids["partner"], "title": "Pameran produk Gianyar", "service_area": "pemasaran",
-        "starts_on": date(2031, 3, 1), "ends_on": date(2031, 6, 30)}).id
+    gianyar = collaborations.create(
+        world.users["other_manager"],
+        {
+            "partner_id": world.ids["partner"],
+            "title": "Pameran produk Gianyar",
+            "service_area": "pemasaran",
+            "starts_on": date(2031, 3, 1),
+            "ends_on": date(2031, 6, 30),
+        },
+    ).id
     collaborations.act(world.users["other_manager"], gianyar, "propose")
     malang = world.proposal("Pelatihan Malang")
     for ident in (gianyar, malang):
@@ -64,19 +71,30 @@ def test_the_ministry_list_tells_each_row_in_its_centres_zone(world, server_tz):
     assert "5 Jan 2031 10:00 WITA" in gianyar_row and 'datetime="2031-01-05T10:00:00+08:00"' in gianyar_row
     assert "5 Jan 2031 09:00 WIB" in malang_row
 
-    rows = list(csv.DictReader(io.StringIO(
-        admin.get("/collaborations?export=collaborations&format=csv").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                admin.get("/collaborations?export=collaborations&format=csv").data.decode("utf-8-sig")
+            )
+        )
+    )
     proposed = {row["Judul"]: row["Diusulkan"] for row in rows}
-    assert proposed == {"Pameran produk Gianyar": "2031-01-05T10:00:00+08:00",
-                        "Pelatihan Malang": "2031-01-05T09:00:00+07:00"}
+    assert proposed == {
+        "Pameran produk Gianyar": "2031-01-05T10:00:00+08:00",
+        "Pelatihan Malang": "2031-01-05T09:00:00+07:00",
+    }
 
     book = load_workbook(io.BytesIO(admin.get("/collaborations?export=collaborations&format=xlsx").data))
     sheet = book.active
     header = [cell.value for cell in sheet[1]]
-    cells = {row[header.index("Judul")]: row[header.index("Diusulkan")]
-             for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert cells == {"Pameran produk Gianyar": "2031-01-05T10:00:00+08:00",
-                     "Pelatihan Malang": "2031-01-05T09:00:00+07:00"}
+    cells = {
+        row[header.index("Judul")]: row[header.index("Diusulkan")]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert cells == {
+        "Pameran produk Gianyar": "2031-01-05T10:00:00+08:00",
+        "Pelatihan Malang": "2031-01-05T09:00:00+07:00",
+    }
 
 
 def test_the_timeline_is_in_the_centres_zone_for_the_partner_in_papua(world, server_tz):

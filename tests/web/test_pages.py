@@ -64,16 +64,19 @@ def test_signed_out_visitors_are_sent_to_login_and_back(world, ids):
     response = visitor.get("/inbox?status=proposed")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    signed_in = visitor.post("/login?next=/inbox?status%3Dproposed",
-                             {"email": "mitra.bank@mitra.test", "password": "correct horse battery"})
+    signed_in = visitor.post(
+        "/login?next=/inbox?status%3Dproposed",
+        {"email": "mitra.bank@mitra.test", "password": "correct horse battery"},
+    )
     assert signed_in.headers["Location"] == "/inbox?status=proposed"
 
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "https://evil.example/"])
 def test_next_never_leaves_the_site(world, target):
     visitor = world.visitor()
-    response = visitor.post(f"/login?next={target}",
-                            {"email": "mitra.bank@mitra.test", "password": "correct horse battery"})
+    response = visitor.post(
+        f"/login?next={target}", {"email": "mitra.bank@mitra.test", "password": "correct horse battery"}
+    )
     assert response.headers["Location"] == "/"
 
 

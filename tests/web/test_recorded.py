@@ -41,14 +41,16 @@ def _held_activity(world) -> tuple[int, int]:
     collaborations.act(manager, c, "revise", "Dua puluh UMKM per kelas.")
     collaborations.act(partner, c, "accept")
     past = utcnow().date() - timedelta(days=3)
-    held = activities.plan(manager, c, {"type": "training", "date": past, "title": "Kelas toko daring",
-                                        "location": "Aula PLUT"})
+    held = activities.plan(
+        manager, c, {"type": "training", "date": past, "title": "Kelas toko daring", "location": "Aula PLUT"}
+    )
     activities.confirm(partner, held.id)
     other = activities.plan(manager, c, {"type": "exhibition", "date": past, "title": "Pameran produk"})
     activities.cancel(manager, other.id, "Gedung pameran dipakai pemerintah daerah.")
     response = world.visitor("manager").post(
         f"/activities/{held.id}/report",
-        {"participants": "24", "umkm_reached": "20", "notes": NOTES, "document_ref": DOCUMENT})
+        {"participants": "24", "umkm_reached": "20", "notes": NOTES, "document_ref": DOCUMENT},
+    )
     assert response.status_code == 302, response.text
     return c, held.id
 
@@ -78,10 +80,14 @@ def test_the_timeline_says_each_step_in_words_and_names_the_activity(world):
     for who in ("manager", "partner"):
         page = world.visitor(who).get(f"/collaborations/{c}").text
         timeline = _timeline(page)
-        for phrase in ("meminta informasi tambahan", "menjawab dan mengusulkan kembali",
-                       "menerima usulan", "merencanakan kegiatan: “Kelas toko daring”",
-                       "mengonfirmasi keikutsertaan dalam kegiatan: “Kelas toko daring”",
-                       "membatalkan kegiatan: “Pameran produk”"):
+        for phrase in (
+            "meminta informasi tambahan",
+            "menjawab dan mengusulkan kembali",
+            "menerima usulan",
+            "merencanakan kegiatan: “Kelas toko daring”",
+            "mengonfirmasi keikutsertaan dalam kegiatan: “Kelas toko daring”",
+            "membatalkan kegiatan: “Pameran produk”",
+        ):
             assert phrase in timeline, (who, phrase)
         assert "Berapa UMKM per kelas?" in timeline and "Dua puluh UMKM per kelas." in timeline
         assert "Gedung pameran dipakai pemerintah daerah." in timeline
@@ -91,8 +97,13 @@ def test_the_timeline_says_each_step_in_words_and_names_the_activity(world):
 
 def test_an_action_without_words_shows_no_code(world):
     c, held = _held_activity(world)
-    audit.record(db.session, actor=world.users["manager"].actor, action="activity.teleport",
-                 subject_type="activity", subject_id=held)
+    audit.record(
+        db.session,
+        actor=world.users["manager"].actor,
+        action="activity.teleport",
+        subject_type="activity",
+        subject_id=held,
+    )
     db.session.commit()
     page = world.visitor("partner").get(f"/collaborations/{c}").text
     assert "activity.teleport" not in page

@@ -32,7 +32,8 @@ def test_accepting_a_declined_proposal_says_so_once_and_reload_is_a_get(world):
     assert page.status_code == 200
     assert error_messages(page.text) == [
         "Tindakan ini belum dapat dilakukan: data sedang dalam keadaan lain, atau baru saja diubah "
-        "orang lain. Halaman ini menampilkan keadaannya saat ini."]
+        "orang lain. Halaman ini menampilkan keadaannya saat ini."
+    ]
     again = partner.get(f"/collaborations/{c}")  # the reload
     assert again.status_code == 200 and error_messages(again.text) == []
 
@@ -64,9 +65,10 @@ def test_a_refused_activity_keeps_what_was_typed(world):
     c = world.proposal()
     collaborations.act(world.users["partner"], c, "accept")
     manager = world.visitor("manager")
-    refused = manager.post(f"/collaborations/{c}/activities",
-                           {"type": "mentoring", "date": "besok", "title": "Klinik kemasan",
-                            "location": "Aula PLUT"})
+    refused = manager.post(
+        f"/collaborations/{c}/activities",
+        {"type": "mentoring", "date": "besok", "title": "Klinik kemasan", "location": "Aula PLUT"},
+    )
     back_to(refused, f"/collaborations/{c}")
     assert refused.headers["Location"].endswith("#plan-heading")
     page = manager.get(f"/collaborations/{c}").text
@@ -75,6 +77,8 @@ def test_a_refused_activity_keeps_what_was_typed(world):
     assert '<option selected value="mentoring">' in page
     reload = manager.get(f"/collaborations/{c}").text
     assert error_messages(reload) == [] and 'value="Klinik kemasan"' not in reload
-    planned = manager.post(f"/collaborations/{c}/activities",
-                           {"type": "mentoring", "date": date(2031, 4, 2).isoformat(), "title": "Klinik"})
+    planned = manager.post(
+        f"/collaborations/{c}/activities",
+        {"type": "mentoring", "date": date(2031, 4, 2).isoformat(), "title": "Klinik"},
+    )
     assert planned.status_code == 302

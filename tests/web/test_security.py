@@ -30,27 +30,35 @@ def _status(world, c) -> str:
 
 # -- CSRF ---------------------------------------------------------------------------------------
 
+
 def test_login_without_its_csrf_token_is_refused(world):
     visitor = world.visitor()
-    response = visitor.post("/login", {"email": "mitra.bank@mitra.test", "password": PASSWORD},
-                            with_token=False)
+    response = visitor.post(
+        "/login", {"email": "mitra.bank@mitra.test", "password": PASSWORD}, with_token=False
+    )
     assert response.status_code == 400
     assert "Permintaan tidak dapat dipahami" in response.text
     assert visitor.get("/account").status_code == 302  # not signed in
 
 
-@pytest.mark.parametrize(("who", "path", "data"), [
-    ("partner", "/collaborations/{c}/accept", {}),
-    ("partner", "/collaborations/{c}/decline", {"decline-reason": "Anggaran habis"}),
-    ("partner", "/collaborations/{c}/request-info", {"request_info-question": "Berapa peserta?"}),
-    ("manager", "/collaborations/{c}/cancel", {"cancel-reason": "Batal"}),
-    ("partner", "/logout", {}),
-    ("partner", "/account", {"name": "X", "language": "en", "zone": "Asia/Jakarta",
-                             "email_preference": "digest"}),
-    ("partner", "/notifications/read", {}),
-    ("manager", "/collaborations/new", {"title": "Tanpa token"}),
-    ("manager", "/partners/new", {"name": "Koperasi Tanpa Token", "type": "association"}),
-])
+@pytest.mark.parametrize(
+    ("who", "path", "data"),
+    [
+        ("partner", "/collaborations/{c}/accept", {}),
+        ("partner", "/collaborations/{c}/decline", {"decline-reason": "Anggaran habis"}),
+        ("partner", "/collaborations/{c}/request-info", {"request_info-question": "Berapa peserta?"}),
+        ("manager", "/collaborations/{c}/cancel", {"cancel-reason": "Batal"}),
+        ("partner", "/logout", {}),
+        (
+            "partner",
+            "/account",
+            {"name": "X", "language": "en", "zone": "Asia/Jakarta", "email_preference": "digest"},
+        ),
+        ("partner", "/notifications/read", {}),
+        ("manager", "/collaborations/new", {"title": "Tanpa token"}),
+        ("manager", "/partners/new", {"name": "Koperasi Tanpa Token", "type": "association"}),
+    ],
+)
 def test_every_form_posted_without_its_token_is_refused_and_changes_nothing(world, who, path, data):
     c = world.proposal()
     visitor = world.visitor(who)
@@ -63,8 +71,9 @@ def test_every_form_posted_without_its_token_is_refused_and_changes_nothing(worl
 def test_the_api_takes_bearer_tokens_without_csrf(world):
     visitor = world.visitor()
     db.session.commit()  # the request runs beside the test's own session, as another process would
-    response = visitor.client.post("/api/v1/auth/tokens",
-                                    json={"email": "mitra.bank@mitra.test", "password": PASSWORD})
+    response = visitor.client.post(
+        "/api/v1/auth/tokens", json={"email": "mitra.bank@mitra.test", "password": PASSWORD}
+    )
     assert response.status_code == 201
 
 
@@ -75,17 +84,24 @@ def test_a_session_cookie_does_not_open_the_api(world):
 
 # -- other organisations ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("intruder", ["other_partner", "other_manager"])
 def test_another_organisations_proposal_is_not_found(world, intruder):
     c = world.proposal()
     visitor = world.visitor(intruder)
     assert visitor.get(f"/collaborations/{c}").status_code == 404
-    for path, data in [("accept", {}), ("decline", {"decline-reason": "x"}),
-                       ("request-info", {"request_info-question": "x"}), ("cancel", {"cancel-reason": "x"})]:
+    for path, data in [
+        ("accept", {}),
+        ("decline", {"decline-reason": "x"}),
+        ("request-info", {"request_info-question": "x"}),
+        ("cancel", {"cancel-reason": "x"}),
+    ]:
         assert visitor.post(f"/collaborations/{c}/{path}", data).status_code == 404, path
     assert _status(world, c) == "proposed"
-    assert "Pelatihan pemasaran digital" not in visitor.get(
-        "/inbox" if intruder == "other_partner" else "/collaborations").text
+    assert (
+        "Pelatihan pemasaran digital"
+        not in visitor.get("/inbox" if intruder == "other_partner" else "/collaborations").text
+    )
 
 
 def test_a_partner_never_sees_a_draft(world):
@@ -103,6 +119,7 @@ def test_another_centres_activity_is_not_found(world, ids):
 
 
 # -- cookies and headers ------------------------------------------------------------------------
+
 
 def _session_cookie(response) -> str:
     cookies = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")]
@@ -156,8 +173,11 @@ def proxied_app(app_config, app):
         db.engine.dispose()
 
 
-HTTPS_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5",
-               "X-Forwarded-Host": "mitra.example"}
+HTTPS_PROXY = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-For": "203.0.113.5",
+    "X-Forwarded-Host": "mitra.example",
+}
 
 
 def test_behind_a_trusted_proxy_https_brings_hsts_and_secure_cookies(world, proxied_app):
@@ -214,6 +234,7 @@ def test_no_page_carries_inline_script_or_style(world, ids, role):
 
 # -- the session ends on the server -------------------------------------------------------------
 
+
 def test_logout_ends_the_session_on_the_server(world):
     visitor = world.visitor("partner")
     stolen = visitor.client.get_cookie("session").value
@@ -227,14 +248,19 @@ def test_logout_ends_the_session_on_the_server(world):
 
 def test_a_password_change_ends_the_other_sessions(world):
     phone, laptop = world.visitor("manager"), world.visitor("manager")
-    wrong = laptop.post("/account/password", {"current_password": "salah sekali",
-                                              "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    wrong = laptop.post(
+        "/account/password",
+        {"current_password": "salah sekali", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert wrong.status_code == 200 and "Kata sandi saat ini salah." in wrong.text
-    short = laptop.post("/account/password", {"current_password": PASSWORD, "new_password": "pendek",
-                                              "confirm": "pendek"})
+    short = laptop.post(
+        "/account/password", {"current_password": PASSWORD, "new_password": "pendek", "confirm": "pendek"}
+    )
     assert "paling sedikit 10 karakter" in short.text
-    done = laptop.post("/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                             "confirm": NEW_PASSWORD})
+    done = laptop.post(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert done.status_code == 302
     assert laptop.get("/centre").status_code == 200
     assert phone.get("/centre").status_code == 302
@@ -259,6 +285,7 @@ def test_failed_logins_are_generic_then_limited(world):
 
 
 # -- password reset -----------------------------------------------------------------------------
+
 
 def _mails(folder: Path) -> list:
     return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
@@ -307,8 +334,9 @@ def test_an_account_gets_at_most_three_reset_mails_an_hour(world):
     folder = Path(world.app.config["INSTANCE_PATH"]) / "mail"
 
     def ask() -> int:
-        response = world.visitor().post("/account/reset", {"email": "mitra.bank@mitra.test"},
-                                        follow_redirects=True)
+        response = world.visitor().post(
+            "/account/reset", {"email": "mitra.bank@mitra.test"}, follow_redirects=True
+        )
         assert "Jika ada akun dengan alamat ini" in response.text  # the same answer every time
         return len(list(folder.glob("*.eml"))) if folder.exists() else 0
 
@@ -325,8 +353,9 @@ def test_a_forged_link_is_refused(world):
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(world):
     folder = Path(world.app.config["INSTANCE_PATH"]) / "mail"
     before = len(list(folder.glob("*.eml"))) if folder.exists() else 0
-    response = world.visitor().post("/account/reset", {"email": "tidak.ada@mitra.test"},
-                                    follow_redirects=True)
+    response = world.visitor().post(
+        "/account/reset", {"email": "tidak.ada@mitra.test"}, follow_redirects=True
+    )
     assert "Jika ada akun dengan alamat ini" in response.text
     assert (len(list(folder.glob("*.eml"))) if folder.exists() else 0) == before
 
@@ -341,8 +370,16 @@ def test_a_reset_request_answers_the_same_for_an_existing_and_an_unknown_account
         visitor = world.visitor()
         response = visitor.post("/account/reset", {"email": email})
         page = visitor.get(response.headers["Location"])
-        answers.append((response.status_code, response.headers["Location"], response.data,
-                        sorted(response.headers.keys()), page.status_code, _flashes(page.text)))
+        answers.append(
+            (
+                response.status_code,
+                response.headers["Location"],
+                response.data,
+                sorted(response.headers.keys()),
+                page.status_code,
+                _flashes(page.text),
+            )
+        )
     assert answers[0] == answers[1]
     assert answers[0][0] == 302 and "Jika ada akun dengan alamat ini" in answers[0][-1][0]
 
@@ -353,8 +390,10 @@ def test_reset_requests_are_limited_per_address_whatever_they_ask_for(world):
     visitor = world.visitor()
     for n in range(10):
         assert visitor.post("/account/reset", {"email": f"tidak.ada.{n}@mitra.test"}).status_code == 302
-    refused = [world.visitor().post("/account/reset", {"email": email})  # from the same address
-               for email in ("tidak.ada@mitra.test", "mitra.bank@mitra.test")]
+    refused = [
+        world.visitor().post("/account/reset", {"email": email})  # from the same address
+        for email in ("tidak.ada@mitra.test", "mitra.bank@mitra.test")
+    ]
     assert [r.status_code for r in refused] == [429, 429]  # the same for both: it says nothing of either
     assert _flashes(refused[0].text) == _flashes(refused[1].text)
     assert "Terlalu banyak permintaan dari jaringan Anda" in _flashes(refused[0].text)[0]

@@ -69,10 +69,15 @@ class Inbox:
             return "250 never heard"
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.messages.append(Received(
-                to=envelope.rcpt_tos[0], kind=str(message["X-Mitra-Kind"]),
-                subject_ref=str(message["X-Mitra-Subject"]), at=datetime.now(UTC), message=message,
-            ))
+            self.messages.append(
+                Received(
+                    to=envelope.rcpt_tos[0],
+                    kind=str(message["X-Mitra-Kind"]),
+                    subject_ref=str(message["X-Mitra-Subject"]),
+                    at=datetime.now(UTC),
+                    message=message,
+                )
+            )
         return "250 Message accepted for delivery"
 
     def take(self) -> list[Received]:
@@ -100,8 +105,12 @@ def smtp_server():
 @pytest.fixture
 def mail_to_smtp(app, smtp_server):
     """The app sends to the test's SMTP server."""
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT_SECONDS=5,
-                      MITRA_BASE_URL="https://mitra.example")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+        MAIL_TIMEOUT_SECONDS=5,
+        MITRA_BASE_URL="https://mitra.example",
+    )
     return smtp_server
 
 
@@ -174,23 +183,37 @@ def build_world(digest_user: bool = False) -> World:
     an activity tomorrow, one two days ago without its outcome, agreements ending in 60, 30
     and 7 days and one ended yesterday. Partner users live in WIB, WIT and WITA."""
     world = World()
-    centres = {WIB: ("3507", "PLUT-KUMKM Kab. Malang", "35", "id"),
-               WITA: ("5104", "PLUT-KUMKM Kab. Gianyar", "51", "en"),
-               WIT: ("9106", "PLUT-KUMKM Kab. Biak Numfor", "91", "id")}
+    centres = {
+        WIB: ("3507", "PLUT-KUMKM Kab. Malang", "35", "id"),
+        WITA: ("5104", "PLUT-KUMKM Kab. Gianyar", "51", "en"),
+        WIT: ("9106", "PLUT-KUMKM Kab. Biak Numfor", "91", "id"),
+    }
     for zone, (code, name, province, language) in centres.items():
         centre = CentreFactory(code=code, name=name, province_code=province, zone=zone)
         world.centres[zone] = centre
-        world.managers[zone] = UserFactory(email=f"manajer.{code}@mitra.test", name=f"Manajer {code}",
-                                           role="centre_manager", centre=centre, language=language)
-    for key, name, zone, language in (("bank", "Bank BUMN Mitra UMKM", WIB, "id"),
-                                      ("telko", "Telko Nasional", WIT, "en"),
-                                      ("kampus", "Universitas Negeri", WITA, "id")):
+        world.managers[zone] = UserFactory(
+            email=f"manajer.{code}@mitra.test",
+            name=f"Manajer {code}",
+            role="centre_manager",
+            centre=centre,
+            language=language,
+        )
+    for key, name, zone, language in (
+        ("bank", "Bank BUMN Mitra UMKM", WIB, "id"),
+        ("telko", "Telko Nasional", WIT, "en"),
+        ("kampus", "Universitas Negeri", WITA, "id"),
+    ):
         partner = PartnerFactory(name=name)
         world.partners[key] = partner
         world.partner_users[key] = UserFactory(
-            email=f"{key}@mitra.test", name=f"Petugas {key}", role="partner_user", partner=partner,
-            zone=zone, language=language, email_preference="digest" if digest_user and key == "bank"
-            else "immediate")
+            email=f"{key}@mitra.test",
+            name=f"Petugas {key}",
+            role="partner_user",
+            partner=partner,
+            zone=zone,
+            language=language,
+            email_preference="digest" if digest_user and key == "bank" else "immediate",
+        )
     for zone, centre in world.centres.items():
         _centre_world(world, zone, centre)
     db.session.commit()
@@ -199,15 +222,25 @@ def build_world(digest_user: bool = False) -> World:
 
 def _centre_world(world: World, zone: str, centre) -> None:
     manager = world.managers[zone]
-    partnerships = {key: Partnership(centre=centre, partner=partner, status="active")
-                    for key, partner in world.partners.items()}
+    partnerships = {
+        key: Partnership(centre=centre, partner=partner, status="active")
+        for key, partner in world.partners.items()
+    }
     db.session.add_all(partnerships.values())
 
     def collaboration(key: str, status: str, respond_by: date | None, title: str) -> Collaboration:
-        c = Collaboration(partnership=partnerships["bank"], centre=centre, partner=world.partners["bank"],
-                          title=f"{title} {centre.code}", service_area="pemasaran", status=status,
-                          starts_on=DAY + timedelta(days=30), ends_on=DAY + timedelta(days=90),
-                          respond_by=respond_by, proposed_at=datetime(2031, 2, 1, tzinfo=UTC))
+        c = Collaboration(
+            partnership=partnerships["bank"],
+            centre=centre,
+            partner=world.partners["bank"],
+            title=f"{title} {centre.code}",
+            service_area="pemasaran",
+            status=status,
+            starts_on=DAY + timedelta(days=30),
+            ends_on=DAY + timedelta(days=90),
+            respond_by=respond_by,
+            proposed_at=datetime(2031, 2, 1, tzinfo=UTC),
+        )
         db.session.add(c)
         world.collaborations[(zone, key)] = c
         return c
@@ -217,18 +250,34 @@ def _centre_world(world: World, zone: str, centre) -> None:
     p1 = collaboration("p1", "proposed", DAY + timedelta(days=1), "Temu bisnis ekspor")
     collaboration("late", "proposed", DAY - timedelta(days=1), "Pendampingan sertifikasi halal")
     running = collaboration("running", "active", DAY - timedelta(days=20), "Inkubasi UMKM digital")
-    tomorrow = Activity(collaboration=running, type="training", title="Kelas foto produk",
-                        date=DAY + timedelta(days=1), location="Aula PLUT", status="planned")
-    overdue = Activity(collaboration=running, type="exhibition", title="",
-                       date=DAY - timedelta(days=2), status="planned")
+    tomorrow = Activity(
+        collaboration=running,
+        type="training",
+        title="Kelas foto produk",
+        date=DAY + timedelta(days=1),
+        location="Aula PLUT",
+        status="planned",
+    )
+    overdue = Activity(
+        collaboration=running, type="exhibition", title="", date=DAY - timedelta(days=2), status="planned"
+    )
     db.session.add_all([tomorrow, overdue])
     agreements = {}
     for key, days in (("bank", 60), ("telko", 30), ("kampus", 7)):
-        agreements[key] = Agreement(partnership=partnerships[key], kind="mou",
-                                    number=f"MOU/{days}/{centre.code}", signed_on=date(2029, 1, 1),
-                                    valid_until=DAY + timedelta(days=days))
-    ended = Agreement(partnership=partnerships["bank"], kind="pks", number=f"PKS/OLD/{centre.code}",
-                      signed_on=date(2029, 1, 1), valid_until=DAY - timedelta(days=1))
+        agreements[key] = Agreement(
+            partnership=partnerships[key],
+            kind="mou",
+            number=f"MOU/{days}/{centre.code}",
+            signed_on=date(2029, 1, 1),
+            valid_until=DAY + timedelta(days=days),
+        )
+    ended = Agreement(
+        partnership=partnerships["bank"],
+        kind="pks",
+        number=f"PKS/OLD/{centre.code}",
+        signed_on=date(2029, 1, 1),
+        valid_until=DAY - timedelta(days=1),
+    )
     db.session.add_all([*agreements.values(), ended])
     db.session.flush()
     world.agreements.update({(zone, key): a for key, a in agreements.items()})

@@ -31,8 +31,9 @@ PROPOSED = datetime(2031, 3, 1, 3, 0, tzinfo=UTC)
 
 @pytest.fixture
 def people(app):
-    biak = CentreFactory(code="9106", name="PLUT-KUMKM Kab. Biak Numfor", province_code="91",
-                         zone="Asia/Jayapura")
+    biak = CentreFactory(
+        code="9106", name="PLUT-KUMKM Kab. Biak Numfor", province_code="91", zone="Asia/Jayapura"
+    )
     malang = CentreFactory(code="3507", name="PLUT-KUMKM Kab. Malang", province_code="35")
     bank = PartnerFactory(name="Bank BUMN Mitra UMKM")
     return {
@@ -43,11 +44,25 @@ def people(app):
     }
 
 
-def accepted(p, starts_on: date, ends_on: date, manager: str = "manager", title: str = "Kelas ekspor",
-             at: datetime = PROPOSED) -> Collaboration:
-    collaboration = collaborations.create(p[manager], {
-        "partner_id": p["bank_id"], "title": title, "service_area": "pemasaran",
-        "starts_on": starts_on, "ends_on": ends_on, "respond_by": (at + timedelta(days=10)).date()})
+def accepted(
+    p,
+    starts_on: date,
+    ends_on: date,
+    manager: str = "manager",
+    title: str = "Kelas ekspor",
+    at: datetime = PROPOSED,
+) -> Collaboration:
+    collaboration = collaborations.create(
+        p[manager],
+        {
+            "partner_id": p["bank_id"],
+            "title": title,
+            "service_area": "pemasaran",
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "respond_by": (at + timedelta(days=10)).date(),
+        },
+    )
     collaborations.act(p[manager], collaboration.id, "propose", clock=lambda: at)
     collaborations.act(p["bank"], collaboration.id, "accept", clock=lambda: at)
     return collaboration
@@ -62,16 +77,22 @@ def status_of(ident: int) -> str:
 
 # Each read ends its transaction: on SQLite an open one would hold the write lock the job needs.
 def history(ident: int) -> list[tuple[str, str]]:
-    found = [(e.actor, e.action) for e in db.session.scalars(
-        select(AuditEntry).where(AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == ident)
-        .order_by(AuditEntry.id))]
+    found = [
+        (e.actor, e.action)
+        for e in db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == ident)
+            .order_by(AuditEntry.id)
+        )
+    ]
     db.session.rollback()
     return found
 
 
 def events(kind: str) -> int:
     found = db.session.scalar(
-        select(func.count()).select_from(outbox).where(outbox.c.type == f"mitra.{kind}"))
+        select(func.count()).select_from(outbox).where(outbox.c.type == f"mitra.{kind}")
+    )
     db.session.rollback()
     return found
 
@@ -101,7 +122,8 @@ def test_an_accepted_collaboration_starts_on_its_date_in_the_centres_zone_once(a
     assert told("collaboration.activated") == Counter({p["bank"].id: 1, p["manager"].id: 1})
     assert told("collaboration.activated")[p["malang"].id] == 0
     mails = db.session.scalars(
-        select(Reminder.recipient_id).where(Reminder.kind == "collaboration.activated"))
+        select(Reminder.recipient_id).where(Reminder.kind == "collaboration.activated")
+    )
     assert sorted(mails) == sorted([p["bank"].id, p["manager"].id])
     db.session.rollback()
 
@@ -144,8 +166,10 @@ def test_three_schedulers_racing_give_one_transition_and_one_notification_each(a
 def test_a_collaboration_accepted_after_its_start_is_active_at_once(app, people):
     late = accepted(people, date(2031, 2, 1), date(2031, 6, 30))
     assert status_of(late.id) == "active"
-    assert history(late.id)[-2:] == [(people["bank"].actor, "collaboration.accept"),
-                                     ("system:lifecycle", "collaboration.activate")]
+    assert history(late.id)[-2:] == [
+        (people["bank"].actor, "collaboration.accept"),
+        ("system:lifecycle", "collaboration.activate"),
+    ]
 
 
 def test_the_job_closes_30_days_after_the_end_unless_an_activity_is_still_planned(app, people):
@@ -157,8 +181,11 @@ def test_the_job_closes_30_days_after_the_end_unless_an_activity_is_still_planne
     assert status_of(idle.id) == status_of(busy.id) == "active"
 
     def run_on(day: date) -> dict:  # 00:30 WIT that day
-        return run_lifecycle(db.session, datetime.combine(day, datetime.min.time(), UTC)
-                             - timedelta(hours=8, minutes=30), auto_complete_days=30)
+        return run_lifecycle(
+            db.session,
+            datetime.combine(day, datetime.min.time(), UTC) - timedelta(hours=8, minutes=30),
+            auto_complete_days=30,
+        )
 
     assert run_on(ended_on) == {"collaboration-ended": 2}
     assert run_on(ended_on) == {}  # once
@@ -169,10 +196,14 @@ def test_the_job_closes_30_days_after_the_end_unless_an_activity_is_still_planne
     assert status_of(idle.id) == "completed" and status_of(busy.id) == "active"
     closed = db.session.get(Collaboration, idle.id)
     assert closed.closing_summary == AUTO_SUMMARY
-    last = db.session.scalars(select(AuditEntry).where(AuditEntry.subject_id == idle.id)
-                              .order_by(AuditEntry.id.desc())).first()
+    last = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.subject_id == idle.id).order_by(AuditEntry.id.desc())
+    ).first()
     assert (last.actor, last.action, last.after) == (
-        "system:lifecycle", "collaboration.complete", {"status": "completed", "summary": AUTO_SUMMARY})
+        "system:lifecycle",
+        "collaboration.complete",
+        {"status": "completed", "summary": AUTO_SUMMARY},
+    )
     assert run_on(ended_on + timedelta(days=31)) == {}
     # The busy one's centre was reminded at the end and 7 days before the close.
     assert told("collaboration-ended") == Counter({p["manager"].id: 2})

@@ -93,8 +93,9 @@ def test_bahasa_indonesia_by_default_english_by_choice_plain_and_html(app, mail_
     assert "Open in Mitra" in english.part("html")
 
     manager = world.managers["Asia/Makassar"]  # the Gianyar manager reads English
-    overdue = [m for (to, kind, _ref), m in received.items()
-               if to == manager.email and kind == "outcome-overdue"]
+    overdue = [
+        m for (to, kind, _ref), m in received.items() if to == manager.email and kind == "outcome-overdue"
+    ]
     assert overdue and overdue[0].subject.startswith("Report the outcome: Exhibition")
 
 
@@ -104,8 +105,9 @@ def test_a_refused_send_is_retried_with_exponential_backoff(app, mail_to_smtp, c
     clock.at(EIGHT)
     sweeps.sweep_reminders(db.session, EIGHT)
     failed = rows(status="failed")
-    assert failed and all(r.attempts == 1 and r.next_attempt_at == EIGHT + timedelta(seconds=60)
-                          for r in failed)
+    assert failed and all(
+        r.attempts == 1 and r.next_attempt_at == EIGHT + timedelta(seconds=60) for r in failed
+    )
     assert "451" in failed[0].last_error
 
     # Not before its time; then again with the delay doubled.
@@ -113,7 +115,8 @@ def test_a_refused_send_is_retried_with_exponential_backoff(app, mail_to_smtp, c
     assert rows(status="failed")[0].attempts == 1
     sweeps.dispatch_mail(db.session, EIGHT + timedelta(seconds=60))
     assert {(r.attempts, r.next_attempt_at) for r in rows(status="failed")} == {
-        (2, EIGHT + timedelta(seconds=180))}
+        (2, EIGHT + timedelta(seconds=180))
+    }
 
     mail_to_smtp.mode = "accept"
     sweeps.dispatch_mail(db.session, EIGHT + timedelta(seconds=180))
@@ -224,8 +227,9 @@ def test_smtp_calls_time_out(app, silent_server, clock):
 
 
 def test_send_one_message_now(app, mail_to_smtp):
-    mail.send(to="someone@mitra.test", subject="Atur ulang kata sandi", text="Tautan: https://x",
-              html="<p>x</p>")
+    mail.send(
+        to="someone@mitra.test", subject="Atur ulang kata sandi", text="Tautan: https://x", html="<p>x</p>"
+    )
     received = mail_to_smtp.take()
     assert [m.to for m in received] == ["someone@mitra.test"]
     assert received[0].subject == "Atur ulang kata sandi"

@@ -31,8 +31,12 @@ def _header_lines(raw: bytes) -> list[str]:
 
 
 def test_a_subject_with_cr_lf_is_one_header_line(app):
-    message = mail.compose('"Petugas\r\nBank" <mitra.bank@mitra.test>', INJECTED, "isi",
-                           headers={"X-Mitra-Subject": "collaboration/1\nBcc: x@evil.example"})
+    message = mail.compose(
+        '"Petugas\r\nBank" <mitra.bank@mitra.test>',
+        INJECTED,
+        "isi",
+        headers={"X-Mitra-Subject": "collaboration/1\nBcc: x@evil.example"},
+    )
     raw = message.as_bytes(policy=mail.MESSAGE_POLICY)
     lines = _header_lines(raw)
     assert not [line for line in lines if line.lower().startswith("bcc")]

@@ -18,28 +18,43 @@ T0 = datetime(2031, 3, 1, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 def setting(app, client):
-    centre = CentreFactory(code="5104", name="PLUT-KUMKM Kab. Gianyar", province_code="51",
-                           zone="Asia/Makassar")
+    centre = CentreFactory(
+        code="5104", name="PLUT-KUMKM Kab. Gianyar", province_code="51", zone="Asia/Makassar"
+    )
     partner = PartnerFactory(name="Bank BUMN Mitra UMKM")
-    manager = UserFactory(email="manajer@mitra.test", name="Manajer", role="centre_manager", centre=centre,
-                          language="en")
+    manager = UserFactory(
+        email="manajer@mitra.test", name="Manajer", role="centre_manager", centre=centre, language="en"
+    )
     other = UserFactory(email="lain@mitra.test", name="Lain", role="partner_user", partner=partner)
     partnership = Partnership(centre=centre, partner=partner)
-    collaboration = Collaboration(partnership=partnership, centre=centre, partner=partner,
-                                  title="Kelas ekspor kopi", service_area="pemasaran", status="accepted",
-                                  starts_on=date(2031, 4, 1), ends_on=date(2031, 5, 1),
-                                  respond_by=date(2031, 3, 20))
+    collaboration = Collaboration(
+        partnership=partnership,
+        centre=centre,
+        partner=partner,
+        title="Kelas ekspor kopi",
+        service_area="pemasaran",
+        status="accepted",
+        starts_on=date(2031, 4, 1),
+        ends_on=date(2031, 5, 1),
+        respond_by=date(2031, 3, 20),
+    )
     db.session.add_all([partnership, collaboration])
     db.session.flush()
     for n in range(25):
-        notifications.create(db.session, manager, "collaboration.accepted", collaboration.id,
-                             at=T0 + timedelta(minutes=n))
+        notifications.create(
+            db.session, manager, "collaboration.accepted", collaboration.id, at=T0 + timedelta(minutes=n)
+        )
     theirs = notifications.create(db.session, other, "collaboration.proposed", collaboration.id, at=T0)
     db.session.commit()
     headers = {who.email: {"Authorization": f"Bearer {tokens.issue(who)[0]}"} for who in (manager, other)}
     db.session.commit()
-    return {"client": client, "headers": headers, "manager": manager, "theirs": theirs.id,
-            "collaboration": collaboration.id}
+    return {
+        "client": client,
+        "headers": headers,
+        "manager": manager,
+        "theirs": theirs.id,
+        "collaboration": collaboration.id,
+    }
 
 
 def test_pages_of_my_notifications_newest_first(setting):
@@ -49,8 +64,17 @@ def test_pages_of_my_notifications_newest_first(setting):
     page = first.get_json()
     assert (page["total"], page["page"], page["per_page"], len(page["items"])) == (25, 1, 10, 10)
     item = page["items"][0]
-    assert set(item) == {"id", "kind", "title", "body", "link", "subject_type", "subject_id", "created_at",
-                         "read_at"}
+    assert set(item) == {
+        "id",
+        "kind",
+        "title",
+        "body",
+        "link",
+        "subject_type",
+        "subject_id",
+        "created_at",
+        "read_at",
+    }
     assert item["title"] == "Proposal accepted: Kelas ekspor kopi"  # the manager reads English
     assert "Kelas ekspor kopi" in item["body"] and item["read_at"] is None
     assert item["link"].endswith(f"/collaborations/{setting['collaboration']}")
@@ -60,8 +84,13 @@ def test_pages_of_my_notifications_newest_first(setting):
 
     last = client.get("/api/v1/notifications?per_page=10&page=3", headers=headers).get_json()
     assert len(last["items"]) == 5
-    seen = {i["id"] for p in (1, 2, 3) for i in client.get(
-        f"/api/v1/notifications?per_page=10&page={p}", headers=headers).get_json()["items"]}
+    seen = {
+        i["id"]
+        for p in (1, 2, 3)
+        for i in client.get(f"/api/v1/notifications?per_page=10&page={p}", headers=headers).get_json()[
+            "items"
+        ]
+    }
     assert len(seen) == 25 and setting["theirs"] not in seen
 
     oldest = client.get("/api/v1/notifications?sort=created_at&per_page=1", headers=headers).get_json()

@@ -21,7 +21,11 @@ from tests.workers.reminders_support import DAY, WIB, WIT, WITA, build_world, lo
 from workers import sweeps
 
 smtp_server, mail_to_smtp, clock, process_tz = (
-    support.smtp_server, support.mail_to_smtp, support.clock, support.process_tz)
+    support.smtp_server,
+    support.mail_to_smtp,
+    support.clock,
+    support.process_tz,
+)
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 # From 00:00 WIT on the day to 23:45 WIB: every zone's whole day, in 15-minute slots.
@@ -52,14 +56,21 @@ def test_every_reminder_kind_arrives_once_at_eight_local(app, mail_to_smtp, proc
 
     received = mail_to_smtp.take()
     counted = Counter((m.to, m.kind, m.subject_ref) for m in received)
-    assert set(counted) == set(world.expected), (set(counted) ^ set(world.expected))
+    assert set(counted) == set(world.expected), set(counted) ^ set(world.expected)
     assert set(counted.values()) == {1}
     for message in received:
         zone = world.expected[(message.to, message.kind, message.subject_ref)]
         assert message.at == local_eight(zone), (message.to, message.kind, message.at, zone)
     kinds = Counter(m.kind for m in received)
-    assert kinds == {"proposal-3d": 3, "proposal-1d": 3, "activity-tomorrow": 6, "outcome-overdue": 3,
-                     "agreement-60d": 6, "agreement-30d": 6, "agreement-7d": 6}
+    assert kinds == {
+        "proposal-3d": 3,
+        "proposal-1d": 3,
+        "activity-tomorrow": 6,
+        "outcome-overdue": 3,
+        "agreement-60d": 6,
+        "agreement-30d": 6,
+        "agreement-7d": 6,
+    }
     # The process's own zone was never consulted, nor changed.
     assert os.environ["TZ"] == process_tz and time.tzname[0] in ("UTC", "WIB")
 
@@ -75,8 +86,9 @@ def test_every_reminder_kind_arrives_once_at_eight_local(app, mail_to_smtp, proc
 def test_nothing_is_sent_outside_the_reminder_hour(app, mail_to_smtp, clock):
     build_world()
     eights = {local_eight(zone) for zone in (WIB, WITA, WIT)}
-    others = [m for m in quarter_hours(FIRST, LAST)
-              if not any(e <= m < e + timedelta(hours=1) for e in eights)]
+    others = [
+        m for m in quarter_hours(FIRST, LAST) if not any(e <= m < e + timedelta(hours=1) for e in eights)
+    ]
     run_slots(clock, others, lifecycle=False)
     assert mail_to_smtp.take() == []
     assert db.session.scalar(select(func.count()).select_from(Reminder)) == 0
@@ -105,22 +117,29 @@ def test_lifecycle_sweeps_expire_proposals_and_mark_agreements_once(app, clock):
         late = world.collaborations[(zone, "late")]
         db.session.refresh(late)
         assert late.status == "expired"
-        entry = db.session.scalars(select(AuditEntry).where(
-            AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == late.id)).one()
+        entry = db.session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.subject_type == "collaboration", AuditEntry.subject_id == late.id
+            )
+        ).one()
         assert entry.actor == "system:proposal-expiry" and entry.action == "collaboration.expire"
         midnight = datetime(DAY.year, DAY.month, DAY.day, tzinfo=ZoneInfo(zone))
         assert midnight <= entry.at < midnight + timedelta(minutes=15)
     expired = db.session.execute(
-        select(outbox.c.subject).where(outbox.c.type == "mitra.collaboration.expired"))
+        select(outbox.c.subject).where(outbox.c.type == "mitra.collaboration.expired")
+    )
     assert sorted(s for (s,) in expired) == sorted(
-        f"collaboration/{world.collaborations[(z, 'late')].id}" for z in (WIB, WITA, WIT))
-    assert db.session.scalar(
-        select(func.count()).where(Collaboration.status == "proposed")) == 6  # the 3- and 1-day ones
+        f"collaboration/{world.collaborations[(z, 'late')].id}" for z in (WIB, WITA, WIT)
+    )
+    assert (
+        db.session.scalar(select(func.count()).where(Collaboration.status == "proposed")) == 6
+    )  # the 3- and 1-day ones
 
     # Each agreement milestone is one event, at the centre's midnight.
     rows = db.session.execute(
-        select(outbox.c.type, outbox.c.subject, outbox.c.created_at, outbox.c.envelope)
-        .where(outbox.c.type.like("mitra.agreement.%"))
+        select(outbox.c.type, outbox.c.subject, outbox.c.created_at, outbox.c.envelope).where(
+            outbox.c.type.like("mitra.agreement.%")
+        )
     ).all()
     counted = Counter((t, s) for t, s, _at, _e in rows)
     assert set(counted.values()) == {1}

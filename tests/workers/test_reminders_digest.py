@@ -43,7 +43,8 @@ def test_one_digest_at_eight_local_holds_everything_due(app, mail_to_smtp, clock
 
     digests = [m for m in received if m.to == bank.email]
     assert [(m.kind, m.subject_ref, m.at) for m in digests] == [
-        ("digest", f"user/{bank.id}", local_eight(WIB))]
+        ("digest", f"user/{bank.id}", local_eight(WIB))
+    ]
     digest = digests[0]
     owed = [key for key in world.expected if key[0] == bank.email]
     assert digest.subject == f"Ringkasan harian Mitra, 10 Maret 2031: {len(owed) + 1} hal"
@@ -56,7 +57,8 @@ def test_one_digest_at_eight_local_holds_everything_due(app, mail_to_smtp, clock
     # Everyone else still got their own e-mails, one each.
     others = [m for m in received if m.to != bank.email]
     assert sorted((m.to, m.kind, m.subject_ref) for m in others) == sorted(
-        key for key in world.expected if key[0] != bank.email)
+        key for key in world.expected if key[0] != bank.email
+    )
     # Each footer names whose 08:00 the digest would come at: the reader's (WIB, WITA, WIT).
     for m in others:
         label = ZONE_LABELS[world.expected[(m.to, m.kind, m.subject_ref)]]
@@ -67,13 +69,16 @@ def test_one_digest_at_eight_local_holds_everything_due(app, mail_to_smtp, clock
     assert in_app == len(owed) + 1
     statuses = db.session.execute(
         select(Reminder.status, func.count())
-        .where(Reminder.recipient_id == bank.id).group_by(Reminder.status)
+        .where(Reminder.recipient_id == bank.id)
+        .group_by(Reminder.status)
     ).all()
     assert dict(statuses) == {"digested": len(owed) + 1, "sent": 1}
 
     # The next morning brings no second digest: nothing new is due.
-    for moment in quarter_hours(local_eight(WIB, DAY + timedelta(days=1)),
-                                local_eight(WIB, DAY + timedelta(days=1)) + timedelta(minutes=45)):
+    for moment in quarter_hours(
+        local_eight(WIB, DAY + timedelta(days=1)),
+        local_eight(WIB, DAY + timedelta(days=1)) + timedelta(minutes=45),
+    ):
         sweeps.sweep_reminders(db.session, clock.at(moment))
     assert [m for m in mail_to_smtp.take() if m.to == bank.email] == []
 
@@ -85,7 +90,9 @@ def test_a_digest_is_claimed_once_even_by_concurrent_sweeps(app, clock):
     sweeps.claim_reminders(db.session, eight + timedelta(minutes=15))
     bank = world.partner_users["bank"]
     digests = db.session.scalars(
-        select(Reminder).where(Reminder.kind == "digest", Reminder.recipient_id == bank.id)).all()
+        select(Reminder).where(Reminder.kind == "digest", Reminder.recipient_id == bank.id)
+    ).all()
     assert len(digests) == 1 and digests[0].due_on == DAY
-    assert db.session.scalar(select(func.count()).where(
-        Reminder.digest_id == digests[0].id)) == len([k for k in world.expected if k[0] == bank.email])
+    assert db.session.scalar(select(func.count()).where(Reminder.digest_id == digests[0].id)) == len(
+        [k for k in world.expected if k[0] == bank.email]
+    )

@@ -42,7 +42,8 @@ def deliver(app, since_id: int = 0) -> int:
     """Hand every outbox event the reminders group subscribes to to the real runtime."""
     found = db.session.execute(
         select(outbox.c.id, outbox.c.envelope)
-        .where(outbox.c.id > since_id, outbox.c.type.in_(GROUPS["reminders"])).order_by(outbox.c.id)
+        .where(outbox.c.id > since_id, outbox.c.type.in_(GROUPS["reminders"]))
+        .order_by(outbox.c.id)
     ).all()
     db.session.commit()
     worker = GroupWorker(app, Connection("memory://"), ["reminders"], HANDLERS)
@@ -60,26 +61,43 @@ def people(app):
     bank = PartnerFactory(name="Bank BUMN Mitra UMKM")
     telko = PartnerFactory(name="Telko Nasional", type="telco")
     return {
-        "manager": UserFactory(email="manajer@mitra.test", name="Manajer", role="centre_manager",
-                               centre=centre),
-        "deputy": UserFactory(email="wakil@mitra.test", name="Wakil", role="centre_manager", centre=centre,
-                              language="en"),
-        "retired": UserFactory(email="pensiun@mitra.test", name="Pensiun", role="centre_manager",
-                               centre=centre, is_active=False),
+        "manager": UserFactory(
+            email="manajer@mitra.test", name="Manajer", role="centre_manager", centre=centre
+        ),
+        "deputy": UserFactory(
+            email="wakil@mitra.test", name="Wakil", role="centre_manager", centre=centre, language="en"
+        ),
+        "retired": UserFactory(
+            email="pensiun@mitra.test", name="Pensiun", role="centre_manager", centre=centre, is_active=False
+        ),
         "bank": UserFactory(email="bank@mitra.test", name="Petugas Bank", role="partner_user", partner=bank),
-        "bank_digest": UserFactory(email="bank2@mitra.test", name="Analis Bank", role="partner_user",
-                                   partner=bank, email_preference="digest", zone="Asia/Makassar"),
-        "telko": UserFactory(email="telko@mitra.test", name="Petugas Telko", role="partner_user",
-                             partner=telko),
+        "bank_digest": UserFactory(
+            email="bank2@mitra.test",
+            name="Analis Bank",
+            role="partner_user",
+            partner=bank,
+            email_preference="digest",
+            zone="Asia/Makassar",
+        ),
+        "telko": UserFactory(
+            email="telko@mitra.test", name="Petugas Telko", role="partner_user", partner=telko
+        ),
         "bank_id": bank.id,
     }
 
 
 def draft(manager, partner_id: int, title: str, respond_by: date):
-    return collaborations.create(manager, {
-        "partner_id": partner_id, "title": title, "service_area": "pemasaran",
-        "starts_on": date(2031, 5, 1), "ends_on": date(2031, 7, 1), "respond_by": respond_by,
-    })
+    return collaborations.create(
+        manager,
+        {
+            "partner_id": partner_id,
+            "title": title,
+            "service_area": "pemasaran",
+            "starts_on": date(2031, 5, 1),
+            "ends_on": date(2031, 7, 1),
+            "respond_by": respond_by,
+        },
+    )
 
 
 def told(kind: str) -> Counter:
@@ -110,8 +128,11 @@ def test_each_step_is_told_to_the_right_people_once(app, people, mail_to_smtp, c
     assert told("collaboration.accepted") == centre_side
 
     # The words carry the collaboration's title and the text that came with the step.
-    deputy = db.session.scalars(select(Notification).where(
-        Notification.user_id == p["deputy"].id, Notification.kind == "collaboration.declined")).one()
+    deputy = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == p["deputy"].id, Notification.kind == "collaboration.declined"
+        )
+    ).one()
     described = notifications.describe([deputy], p["deputy"])[0]
     assert described["title"] == "Proposal declined: Pelatihan pemasaran digital"
     assert "Anggaran tahun ini habis." in described["body"]
@@ -120,11 +141,15 @@ def test_each_step_is_told_to_the_right_people_once(app, people, mail_to_smtp, c
     # E-mails: at once for the immediate users, held for the one who chose the digest.
     sweeps.dispatch_mail(db.session, NOW)
     received = Counter((m.to, m.kind) for m in mail_to_smtp.take())
-    assert received == {("bank@mitra.test", "collaboration.proposed"): 3,
-                        ("bank@mitra.test", "collaboration.revised"): 1,
-                        **{(who, kind): 1 for who in ("manajer@mitra.test", "wakil@mitra.test")
-                           for kind in ("collaboration.info_requested", "collaboration.declined",
-                                        "collaboration.accepted")}}
+    assert received == {
+        ("bank@mitra.test", "collaboration.proposed"): 3,
+        ("bank@mitra.test", "collaboration.revised"): 1,
+        **{
+            (who, kind): 1
+            for who in ("manajer@mitra.test", "wakil@mitra.test")
+            for kind in ("collaboration.info_requested", "collaboration.declined", "collaboration.accepted")
+        },
+    }
     held = db.session.scalars(select(Reminder.status).where(Reminder.recipient_id == p["bank_digest"].id))
     assert set(held) == {"held"}
 
@@ -142,6 +167,7 @@ def test_each_step_is_told_to_the_right_people_once(app, people, mail_to_smtp, c
     expired = mail_to_smtp.take()
     assert sorted((m.to, m.kind, m.subject_ref) for m in expired) == [
         ("manajer@mitra.test", "collaboration.expired", f"collaboration/{late.id}"),
-        ("wakil@mitra.test", "collaboration.expired", f"collaboration/{late.id}")]
+        ("wakil@mitra.test", "collaboration.expired", f"collaboration/{late.id}"),
+    ]
     english = next(m for m in expired if m.to == "wakil@mitra.test")
     assert english.subject == "Proposal expired: Pendampingan halal"

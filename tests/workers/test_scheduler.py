@@ -17,9 +17,16 @@ from workers import jobs
 from workers.jobs import BY_ID, JOBS, Job
 from workers.scheduler import build, jobs_group
 
-IDS = ["reminders-sweep", "mail-dispatch", "proposal-expiry", "lifecycle", "agreement-expiry",
-       "partnership-status",
-       "statistics-recompute", "prune"]
+IDS = [
+    "reminders-sweep",
+    "mail-dispatch",
+    "proposal-expiry",
+    "lifecycle",
+    "agreement-expiry",
+    "partnership-status",
+    "statistics-recompute",
+    "prune",
+]
 
 
 def at(text: str) -> datetime:
@@ -41,14 +48,17 @@ def test_one_job_list_with_stable_ids_and_explicit_zones(app):
     assert set(night.values()) == {"Asia/Jakarta"}
 
 
-@pytest.mark.parametrize("job, now, slot", [
-    ("reminders-sweep", "2031-03-10T01:07:13+00:00", "2031-03-10T01:00:00+00:00"),
-    ("reminders-sweep", "2031-03-10T01:15:00+00:00", "2031-03-10T01:15:00+00:00"),
-    ("mail-dispatch", "2031-03-10T01:15:47+00:00", "2031-03-10T01:15:30+00:00"),
-    # 00:30 WIB fires at 17:30 UTC; a run delayed past UTC midnight still belongs to that slot.
-    ("partnership-status", "2031-03-10T00:10:00+00:00", "2031-03-09T17:30:00+00:00"),
-    ("partnership-status", "2031-03-09T17:30:00+00:00", "2031-03-09T17:30:00+00:00"),
-])
+@pytest.mark.parametrize(
+    "job, now, slot",
+    [
+        ("reminders-sweep", "2031-03-10T01:07:13+00:00", "2031-03-10T01:00:00+00:00"),
+        ("reminders-sweep", "2031-03-10T01:15:00+00:00", "2031-03-10T01:15:00+00:00"),
+        ("mail-dispatch", "2031-03-10T01:15:47+00:00", "2031-03-10T01:15:30+00:00"),
+        # 00:30 WIB fires at 17:30 UTC; a run delayed past UTC midnight still belongs to that slot.
+        ("partnership-status", "2031-03-10T00:10:00+00:00", "2031-03-09T17:30:00+00:00"),
+        ("partnership-status", "2031-03-09T17:30:00+00:00", "2031-03-09T17:30:00+00:00"),
+    ],
+)
 def test_a_run_belongs_to_the_latest_fire_time_of_its_trigger(app, job, now, slot):
     assert BY_ID[job].slot_for(at(now), BY_ID[job].trigger(app.config)) == at(slot)
 
@@ -80,7 +90,8 @@ def test_a_slot_runs_once_however_often_it_fires(app):
     assert len(calls) == 2
     assert [(r.job, r.slot, r.status, r.manual) for r in runs()] == [
         ("test-job", at("2031-03-10T01:00:00+00:00"), "done", False),
-        ("test-job", at("2031-03-10T01:15:00+00:00"), "done", False)]
+        ("test-job", at("2031-03-10T01:15:00+00:00"), "done", False),
+    ]
 
 
 def test_manual_runs_claim_slots_of_their_own(app):
@@ -134,7 +145,11 @@ def test_every_command_has_help(app):
     from workers.scheduler import scheduler_command
 
     runner = app.test_cli_runner()
-    for command, args in ((scheduler_command, ["--help"]), (jobs_group, ["--help"]),
-                          (jobs_group, ["list", "--help"]), (jobs_group, ["run", "--help"])):
+    for command, args in (
+        (scheduler_command, ["--help"]),
+        (jobs_group, ["--help"]),
+        (jobs_group, ["list", "--help"]),
+        (jobs_group, ["run", "--help"]),
+    ):
         result = runner.invoke(command, args)
         assert result.exit_code == 0 and len(result.output.splitlines()) > 3, result.output

@@ -38,19 +38,34 @@ def test_three_schedulers_through_a_day_send_every_reminder_once(app, smtp_serve
     world = build_world()
     db.session.remove()
     anchor = tmp_path / "clock-anchor"  # written once all three are up: then simulated time moves
-    env = child_env(app.config["SQLALCHEMY_DATABASE_URI"], app.config["BROKER_URL"], tmp_path / "instance",
-                    MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.port), MAIL_TIMEOUT_SECONDS="5",
-                    MITRA_BASE_URL="https://mitra.example", MAIL_DISPATCH_SECONDS="900",
-                    MITRA_TEST_CLOCK=f"{START.isoformat()}|{SPEED}|{anchor}|{END.isoformat()}")
+    env = child_env(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["BROKER_URL"],
+        tmp_path / "instance",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp_server.port),
+        MAIL_TIMEOUT_SECONDS="5",
+        MITRA_BASE_URL="https://mitra.example",
+        MAIL_DISPATCH_SECONDS="900",
+        MITRA_TEST_CLOCK=f"{START.isoformat()}|{SPEED}|{anchor}|{END.isoformat()}",
+    )
     processes = Processes(env, tmp_path)
     schedulers = [processes.start("scheduler") for _ in range(3)]
     try:
-        wait_until(lambda: all("test clock waiting" in s.log() for s in schedulers), timeout=90,
-                   interval=0.2, message="the three schedulers to start")
+        wait_until(
+            lambda: all("test clock waiting" in s.log() for s in schedulers),
+            timeout=90,
+            interval=0.2,
+            message="the three schedulers to start",
+        )
         anchor.write_text(str(time.time() + 0.5))
         budget = (END - START).total_seconds() / SPEED + 30
-        wait_until(lambda: all(s.popen.poll() is not None for s in schedulers), timeout=budget,
-                   interval=0.5, message="the three schedulers to reach the end of the day")
+        wait_until(
+            lambda: all(s.popen.poll() is not None for s in schedulers),
+            timeout=budget,
+            interval=0.5,
+            message="the three schedulers to reach the end of the day",
+        )
     finally:
         processes.stop_all()
     logs = "\n".join(s.log() for s in schedulers)
@@ -75,5 +90,8 @@ def test_three_schedulers_through_a_day_send_every_reminder_once(app, smtp_serve
     assert "already claimed; skipped" in logs
     assert db.session.scalar(select(func.count()).where(Reminder.status != "sent")) == 0
     failed = db.session.scalars(select(JobRun.job).where(JobRun.status == "failed")).all()
-    assert not [job for job in failed if job in ("reminders-sweep", "mail-dispatch", "proposal-expiry",
-                                                 "agreement-expiry")], failed
+    assert not [
+        job
+        for job in failed
+        if job in ("reminders-sweep", "mail-dispatch", "proposal-expiry", "agreement-expiry")
+    ], failed

@@ -34,8 +34,9 @@ class Clock:
 @pytest.fixture
 def people(app, reference_data):
     malang = CentreFactory(code="3507", name="PLUT-KUMKM Kab. Malang", province_code="35")
-    gianyar = CentreFactory(code="5104", name="PLUT-KUMKM Kab. Gianyar", province_code="51",
-                            zone="Asia/Makassar")
+    gianyar = CentreFactory(
+        code="5104", name="PLUT-KUMKM Kab. Gianyar", province_code="51", zone="Asia/Makassar"
+    )
     bank = PartnerFactory(name="Bank BUMN Mitra UMKM", type="bank")
     telco = PartnerFactory(name="Telko Nasional", type="telco")
     return {
@@ -69,8 +70,15 @@ def recomputed() -> dict:
 
 
 def draft(manager, partner_id: int, **overrides):
-    data = {"partner_id": partner_id, "title": "Kelas pemasaran digital", "service_area": "pemasaran",
-            "starts_on": date(2024, 3, 1), "ends_on": date(2024, 6, 30), "target_umkm": 20, **overrides}
+    data = {
+        "partner_id": partner_id,
+        "title": "Kelas pemasaran digital",
+        "service_area": "pemasaran",
+        "starts_on": date(2024, 3, 1),
+        "ends_on": date(2024, 6, 30),
+        "target_umkm": 20,
+        **overrides,
+    }
     return collaborations.create(manager, data)
 
 
@@ -84,12 +92,16 @@ def test_the_demo_reads_49_activities_73_partners_32_centres_in_2023(app):
     assert figures["partners_with_collaboration"] == 73
     assert figures["centres_with_collaboration"] == 32
     # The same definitions, straight from the source tables.
-    collaborating = (f"FROM collaborations WHERE starts_on {IN_2023} "
-                     "AND status IN ('accepted', 'active', 'completed')")
+    collaborating = (
+        f"FROM collaborations WHERE starts_on {IN_2023} AND status IN ('accepted', 'active', 'completed')"
+    )
     assert figures["collaborations"] == db.session.execute(text(f"SELECT COUNT(*) {collaborating}")).scalar()
-    held = db.session.execute(text(
-        f"SELECT SUM(participants), SUM(umkm_reached) FROM activities"
-        f" WHERE status = 'held' AND date {IN_2023}")).one()
+    held = db.session.execute(
+        text(
+            f"SELECT SUM(participants), SUM(umkm_reached) FROM activities"
+            f" WHERE status = 'held' AND date {IN_2023}"
+        )
+    ).one()
     assert (figures["participants"], figures["umkm_reached"]) == tuple(held)
     for by in statistics.DIMENSIONS:
         rows = statistics.breakdown(db.session, SYSTEM, by, 2023)["rows"]
@@ -106,13 +118,18 @@ def test_handlers_cover_the_counted_events_of_the_group():
 def test_definitions_to_the_number(people):
     clock = Clock(datetime(2024, 1, 10, 1, 0, tzinfo=UTC))
     ids, malang = people["ids"], people["malang"]
-    answers = [(people["bank"], "accept", 2), (people["bank"], "accept", 5), (people["telco"], "decline", 9),
-               (people["telco"], "request_info", 1)]
+    answers = [
+        (people["bank"], "accept", 2),
+        (people["bank"], "accept", 5),
+        (people["telco"], "decline", 9),
+        (people["telco"], "request_info", 1),
+    ]
     made = []
     for partner_user, verb, days in answers:
         # The first one starts early enough for its activity of 20 January to lie inside it.
-        collaboration = draft(malang, partner_user.partner_id,
-                              **({} if made else {"starts_on": date(2024, 1, 15)}))
+        collaboration = draft(
+            malang, partner_user.partner_id, **({} if made else {"starts_on": date(2024, 1, 15)})
+        )
         clock.now = datetime(2024, 1, 10, 1, 0, tzinfo=UTC)
         collaborations.act(malang, collaboration.id, "propose", clock=clock)
         clock.now += timedelta(days=days, hours=3)
@@ -121,16 +138,27 @@ def test_definitions_to_the_number(people):
         made.append(collaboration)
     draft(malang, ids["bank"], title="Masih draf")  # never counted
     activity = activities.plan(malang, made[0].id, {"type": "training", "date": date(2024, 1, 20)})
-    activities.report(malang, activity.id, {"participants": 30, "umkm_reached": 12},
-                      clock=Clock(datetime(2024, 1, 21, tzinfo=UTC)))
+    activities.report(
+        malang,
+        activity.id,
+        {"participants": 30, "umkm_reached": 12},
+        clock=Clock(datetime(2024, 1, 21, tzinfo=UTC)),
+    )
     handle(statistics_events())
 
     figures = statistics.summary(db.session, SYSTEM, 2024)
     assert figures["proposals"] == 4
     assert figures["collaborations"] == 2
     assert figures["collaborations_by_status"] == {
-        "proposed": 0, "info_requested": 1, "accepted": 2, "declined": 1, "expired": 0, "active": 0,
-        "completed": 0, "cancelled": 0}
+        "proposed": 0,
+        "info_requested": 1,
+        "accepted": 2,
+        "declined": 1,
+        "expired": 0,
+        "active": 0,
+        "completed": 0,
+        "cancelled": 0,
+    }
     assert figures["acceptance_rate"] == round(2 / 3, 4)
     assert figures["median_days_to_answer"] == 3.5  # 1, 2, 5, 9 whole days
     assert (figures["activities_held"], figures["participants"], figures["umkm_reached"]) == (1, 30, 12)
@@ -154,16 +182,25 @@ def test_scopes(people):
         return statistics.summary(db.session, principal, 2024)
 
     national = figures(SYSTEM)
-    assert (national["collaborations"], national["partners_with_collaboration"],
-            national["centres_with_collaboration"]) == (4, 2, 2)
+    assert (
+        national["collaborations"],
+        national["partners_with_collaboration"],
+        national["centres_with_collaboration"],
+    ) == (4, 2, 2)
     malang = figures(people["malang"])
     assert malang["scope"] == {"kind": "centre", "centre_id": ids["malang"]}
-    assert (malang["collaborations"], malang["partners_with_collaboration"],
-            malang["centres_with_collaboration"]) == (2, 2, 1)
+    assert (
+        malang["collaborations"],
+        malang["partners_with_collaboration"],
+        malang["centres_with_collaboration"],
+    ) == (2, 2, 1)
     bank = figures(people["bank"])
     assert bank["scope"] == {"kind": "partner", "partner_id": ids["bank"]}
-    assert (bank["collaborations"], bank["partners_with_collaboration"],
-            bank["centres_with_collaboration"]) == (2, 1, 2)
+    assert (
+        bank["collaborations"],
+        bank["partners_with_collaboration"],
+        bank["centres_with_collaboration"],
+    ) == (2, 1, 2)
     rows = statistics.breakdown(db.session, people["bank"], "centre", 2024)["rows"]
     assert [(row["key"], row["collaborations"]) for row in rows] == [("5104", 1), ("3507", 1)]
 
@@ -172,8 +209,11 @@ def test_a_draft_edited_before_its_proposal_is_counted_where_it_ends_up(people):
     """Edits emit no event: an adder of event figures would count the first dates."""
     clock = Clock(datetime(2024, 1, 10, 1, 0, tzinfo=UTC))
     collaboration = draft(people["malang"], people["ids"]["bank"])
-    collaborations.update(people["malang"], collaboration.id,
-                          {"starts_on": date(2025, 2, 1), "ends_on": date(2025, 5, 1), "service_area": "sdm"})
+    collaborations.update(
+        people["malang"],
+        collaboration.id,
+        {"starts_on": date(2025, 2, 1), "ends_on": date(2025, 5, 1), "service_area": "sdm"},
+    )
     collaborations.act(people["malang"], collaboration.id, "propose", clock=clock)
     handle(statistics_events())
 
@@ -188,14 +228,20 @@ def test_any_delivery_order_and_redeliveries_give_the_recomputed_figures(people)
     clock = Clock(datetime(2024, 2, 1, 1, 0, tzinfo=UTC))
     manager, bank = people["malang"], people["bank"]
     for n in range(3):
-        collaboration = draft(manager, bank.partner_id, title=f"Kerja sama {n}",
-                              starts_on=date(2024, 2, 1), ends_on=date(2024, 12, 1))
+        collaboration = draft(
+            manager,
+            bank.partner_id,
+            title=f"Kerja sama {n}",
+            starts_on=date(2024, 2, 1),
+            ends_on=date(2024, 12, 1),
+        )
         collaborations.act(manager, collaboration.id, "propose", clock=clock)
         clock.now += timedelta(days=n + 1)
         # Accepted after its start date: the acceptance starts it at once (system:lifecycle).
         assert collaborations.act(bank, collaboration.id, "accept", clock=clock).status == "active"
-        activity = activities.plan(manager, collaboration.id, {"type": "exhibition",
-                                                               "date": date(2024, 2, 1)})
+        activity = activities.plan(
+            manager, collaboration.id, {"type": "exhibition", "date": date(2024, 2, 1)}
+        )
         activities.report(manager, activity.id, {"participants": 10 + n, "umkm_reached": n}, clock=clock)
     collaborations.act(manager, collaboration.id, "complete", "Tuntas", clock=clock)
     events = statistics_events()
@@ -217,8 +263,9 @@ def test_recompute_replaces_whatever_was_there(people):
     handle(statistics_events())
     before = statistics.compiled(db.session)
     db.session.execute(text("UPDATE stat_collaborations SET collaborations = 99"))
-    db.session.execute(text(
-        "INSERT INTO stat_activities VALUES (2020, 1, 1, 1, 'sdm', 5, 5, 5)"))  # a stray row
+    db.session.execute(
+        text("INSERT INTO stat_activities VALUES (2020, 1, 1, 1, 'sdm', 5, 5, 5)")
+    )  # a stray row
     db.session.commit()
 
     counts = statistics.recompute_statistics(db.session)

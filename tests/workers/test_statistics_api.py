@@ -45,20 +45,39 @@ def demo(app, client):
 def expected(where: str, year: int = 2023) -> dict[str, int]:
     """The figures straight from the source tables, for collaborations matching `where`."""
     span = f"BETWEEN '{year}-01-01' AND '{year}-12-31'"
-    row = db.session.execute(text(
-        f"SELECT COUNT(*), COUNT(DISTINCT partner_id), COUNT(DISTINCT centre_id) FROM collaborations c"
-        f" WHERE starts_on {span} AND {COLLABORATING} AND {where}")).one()
-    held = db.session.execute(text(
-        f"SELECT COUNT(*), COALESCE(SUM(a.participants), 0) FROM activities a"
-        f" JOIN collaborations c ON c.id = a.collaboration_id"
-        f" WHERE a.status = 'held' AND a.date {span} AND {where}")).one()
-    return {"collaborations": row[0], "partners_with_collaboration": row[1],
-            "centres_with_collaboration": row[2], "activities_held": held[0], "participants": held[1]}
+    row = db.session.execute(
+        text(
+            f"SELECT COUNT(*), COUNT(DISTINCT partner_id), COUNT(DISTINCT centre_id) FROM collaborations c"
+            f" WHERE starts_on {span} AND {COLLABORATING} AND {where}"
+        )
+    ).one()
+    held = db.session.execute(
+        text(
+            f"SELECT COUNT(*), COALESCE(SUM(a.participants), 0) FROM activities a"
+            f" JOIN collaborations c ON c.id = a.collaboration_id"
+            f" WHERE a.status = 'held' AND a.date {span} AND {where}"
+        )
+    ).one()
+    return {
+        "collaborations": row[0],
+        "partners_with_collaboration": row[1],
+        "centres_with_collaboration": row[2],
+        "activities_held": held[0],
+        "participants": held[1],
+    }
 
 
 def picked(figures: dict) -> dict[str, int]:
-    return {name: figures[name] for name in ("collaborations", "partners_with_collaboration",
-                                             "centres_with_collaboration", "activities_held", "participants")}
+    return {
+        name: figures[name]
+        for name in (
+            "collaborations",
+            "partners_with_collaboration",
+            "centres_with_collaboration",
+            "activities_held",
+            "participants",
+        )
+    }
 
 
 def test_the_ministry_sees_the_nation(demo):
@@ -66,8 +85,11 @@ def test_the_ministry_sees_the_nation(demo):
     assert response.status_code == 200, response.get_json()
     figures = response.get_json()
     assert figures["scope"] == {"kind": "national"}
-    assert (figures["activities_held"], figures["partners_with_collaboration"],
-            figures["centres_with_collaboration"]) == (49, 73, 32)
+    assert (
+        figures["activities_held"],
+        figures["partners_with_collaboration"],
+        figures["centres_with_collaboration"],
+    ) == (49, 73, 32)
     assert picked(figures) == expected("1 = 1")
 
 
@@ -119,7 +141,8 @@ def test_csv_downloads_parse_back(demo):
     assert response.headers["Content-Disposition"] == 'attachment; filename="mitra-stats-province-2023.csv"'
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [(r["province"], r["label"], int(r["partners_with_collaboration"])) for r in rows] == [
-        (r["key"], r["label"], r["partners_with_collaboration"]) for r in breakdown]
+        (r["key"], r["label"], r["partners_with_collaboration"]) for r in breakdown
+    ]
 
 
 def test_xlsx_downloads_parse_back(demo):
@@ -127,9 +150,11 @@ def test_xlsx_downloads_parse_back(demo):
     response = demo("admin", "/api/v1/stats/breakdown?by=service_area&year=2023&format=xlsx")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="mitra-stats-service_area-2023.xlsx"')
+        'attachment; filename="mitra-stats-service_area-2023.xlsx"'
+    )
     sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).active
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert header[:3] == ["service_area", "label", "collaborations"]
@@ -184,5 +209,8 @@ def test_the_stats_are_in_the_openapi_document(demo, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     for path in ("/api/v1/stats/summary", "/api/v1/stats/breakdown"):
         content = spec["paths"][path]["get"]["responses"]["200"]["content"]
-        assert {"application/json", "text/csv",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(content)
+        assert {
+            "application/json",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        } <= set(content)

@@ -21,8 +21,11 @@ from tests.support.processes import Processes, child_env, wait_until
 @pytest.fixture
 def processes(app, tmp_path):
     # A broker file of its own: nothing else's queues are touched, whatever BROKER_URL says.
-    env = child_env(app.config["SQLALCHEMY_DATABASE_URI"], f"sqla+sqlite:///{tmp_path / 'broker.db'}",
-                    tmp_path / "instance")
+    env = child_env(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        f"sqla+sqlite:///{tmp_path / 'broker.db'}",
+        tmp_path / "instance",
+    )
     procs = Processes(env, tmp_path)
     yield procs
     procs.stop_all()
@@ -46,18 +49,32 @@ def test_an_acceptance_reaches_the_summary_within_five_seconds(app, client, refe
 
     processes.start("relay")
     processes.start("worker")
-    collaboration = collaborations.create(manager, {
-        "partner_id": bank.id, "title": "Akses KUR untuk UMKM Wakatobi", "service_area": "pembiayaan",
-        "starts_on": starts_on, "ends_on": starts_on + timedelta(days=1)})
+    collaboration = collaborations.create(
+        manager,
+        {
+            "partner_id": bank.id,
+            "title": "Akses KUR untuk UMKM Wakatobi",
+            "service_area": "pembiayaan",
+            "starts_on": starts_on,
+            "ends_on": starts_on + timedelta(days=1),
+        },
+    )
     collaborations.act(manager, collaboration.id, "propose")
     # The first figure waits for the processes to start; the second is the one timed.
-    wait_until(lambda: summary()["collaborations_by_status"]["proposed"] == 1, timeout=90,
-               message="the proposal in the summary")
+    wait_until(
+        lambda: summary()["collaborations_by_status"]["proposed"] == 1,
+        timeout=90,
+        message="the proposal in the summary",
+    )
 
     collaborations.act(partner_user, collaboration.id, "accept")
     accepted_at = time.monotonic()
-    figures = wait_until(lambda: (s := summary())["collaborations"] == 1 and s, timeout=5, interval=0.05,
-                         message="the acceptance in the summary")
+    figures = wait_until(
+        lambda: (s := summary())["collaborations"] == 1 and s,
+        timeout=5,
+        interval=0.05,
+        message="the acceptance in the summary",
+    )
     elapsed = time.monotonic() - accepted_at
     assert figures["collaborations_by_status"]["proposed"] == 0
     assert figures["partners_with_collaboration"] == 1

@@ -32,11 +32,29 @@ START = datetime(2023, 1, 2, 1, 0, tzinfo=UTC)
 FIRST_DAY = date(2023, 1, 1)
 AREAS = [code for code, _id, _en in SERVICE_AREAS]
 SYSTEM = SystemActor("statistics-test")
-KINDS = ["draft", "draft", "edit", "step", "step", "step", "step", "step", "plan", "plan", "report",
-         "report", "cancel_activity"]
+KINDS = [
+    "draft",
+    "draft",
+    "edit",
+    "step",
+    "step",
+    "step",
+    "step",
+    "step",
+    "plan",
+    "plan",
+    "report",
+    "report",
+    "cancel_activity",
+]
 # (what to do, two choosers, hours the clock moves on, events then delivered: 0 = redeliver one)
-action = st.tuples(st.sampled_from(KINDS), st.integers(0, 10**6), st.integers(0, 10**6),
-                   st.integers(0, 96), st.integers(0, 8))
+action = st.tuples(
+    st.sampled_from(KINDS),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.integers(0, 96),
+    st.integers(0, 8),
+)
 OPEN = ("draft", "proposed", "info_requested", "accepted", "active")
 FALLBACK = {"edit": "step", "cancel_activity": "report", "report": "plan", "plan": "step", "step": "draft"}
 
@@ -57,9 +75,18 @@ class World:
         self.partners = [p.id for p in partners]
 
     def reset(self) -> None:
-        for table in (statistics.collaboration_counts, statistics.answer_days, statistics.activity_totals,
-                      Activity.__table__, Collaboration.__table__, Agreement.__table__,
-                      Partnership.__table__, AuditEntry.__table__, outbox, processed_events):
+        for table in (
+            statistics.collaboration_counts,
+            statistics.answer_days,
+            statistics.activity_totals,
+            Activity.__table__,
+            Collaboration.__table__,
+            Agreement.__table__,
+            Partnership.__table__,
+            AuditEntry.__table__,
+            outbox,
+            processed_events,
+        ):
             db.session.execute(delete(table))
         db.session.commit()
         self.now = START
@@ -90,10 +117,17 @@ class World:
     def draft(self, a: int, b: int) -> bool:
         centre_id = list(self.centres)[a % len(self.centres)]
         starts_on = FIRST_DAY + timedelta(days=b % 1095)
-        collaborations.create(self.managers[centre_id], {
-            "partner_id": self.partners[b % len(self.partners)], "title": f"Kerja sama {a}",
-            "service_area": AREAS[a % len(AREAS)], "starts_on": starts_on,
-            "ends_on": starts_on + timedelta(days=10 + a % 200), "target_umkm": a % 100})
+        collaborations.create(
+            self.managers[centre_id],
+            {
+                "partner_id": self.partners[b % len(self.partners)],
+                "title": f"Kerja sama {a}",
+                "service_area": AREAS[a % len(AREAS)],
+                "starts_on": starts_on,
+                "ends_on": starts_on + timedelta(days=10 + a % 200),
+                "target_umkm": a % 100,
+            },
+        )
         return True
 
     def edit(self, a: int, b: int) -> bool:
@@ -104,9 +138,15 @@ class World:
         chosen = drafts[a % len(drafts)]
         manager = self.managers[chosen.centre_id]
         starts_on = FIRST_DAY + timedelta(days=b % 1095)
-        collaborations.update(manager, chosen.id, {
-            "starts_on": starts_on, "ends_on": starts_on + timedelta(days=30),
-            "service_area": AREAS[b % len(AREAS)]})
+        collaborations.update(
+            manager,
+            chosen.id,
+            {
+                "starts_on": starts_on,
+                "ends_on": starts_on + timedelta(days=30),
+                "service_area": AREAS[b % len(AREAS)],
+            },
+        )
         collaborations.act(manager, chosen.id, "propose", clock=self.clock)
         return True
 
@@ -123,8 +163,9 @@ class World:
             actor = SYSTEM
         else:
             actor = self.managers[collaboration.centre_id]
-        collaborations.act(actor, collaboration.id, step.verb, "alasan" if step.requires else None,
-                           clock=self.clock)
+        collaborations.act(
+            actor, collaboration.id, step.verb, "alasan" if step.requires else None, clock=self.clock
+        )
         return True
 
     def plan(self, a: int, b: int) -> bool:
@@ -133,9 +174,15 @@ class World:
             return False
         chosen = plannable[a % len(plannable)]
         days = (self.today_at(chosen.centre_id) - FIRST_DAY).days  # so that it can be reported
-        activities.plan(self.managers[chosen.centre_id], chosen.id, {
-            "type": "training", "date": FIRST_DAY + timedelta(days=b % (days + 1)),
-            **({"service_area": AREAS[b % len(AREAS)]} if a % 3 == 0 else {})})
+        activities.plan(
+            self.managers[chosen.centre_id],
+            chosen.id,
+            {
+                "type": "training",
+                "date": FIRST_DAY + timedelta(days=b % (days + 1)),
+                **({"service_area": AREAS[b % len(AREAS)]} if a % 3 == 0 else {}),
+            },
+        )
         return True
 
     def report(self, a: int, b: int) -> bool:
@@ -143,8 +190,12 @@ class World:
         if not planned:
             return False
         activity = planned[a % len(planned)]
-        activities.report(self.managers[activity.collaboration.centre_id], activity.id,
-                          {"participants": b % 150, "umkm_reached": b % 90}, clock=self.clock)
+        activities.report(
+            self.managers[activity.collaboration.centre_id],
+            activity.id,
+            {"participants": b % 150, "umkm_reached": b % 90},
+            clock=self.clock,
+        )
         return True
 
     def cancel_activity(self, a: int, _b: int) -> bool:
@@ -156,12 +207,14 @@ class World:
         return True
 
     def collaborations_in(self, statuses) -> list[Collaboration]:
-        return db.session.scalars(select(Collaboration).where(Collaboration.status.in_(statuses))
-                                  .order_by(Collaboration.id)).all()
+        return db.session.scalars(
+            select(Collaboration).where(Collaboration.status.in_(statuses)).order_by(Collaboration.id)
+        ).all()
 
     def planned_activities(self) -> list[Activity]:
-        return db.session.scalars(select(Activity).where(Activity.status == "planned")
-                                  .order_by(Activity.id)).all()
+        return db.session.scalars(
+            select(Activity).where(Activity.status == "planned").order_by(Activity.id)
+        ).all()
 
     def deliver(self, count: int, b: int) -> None:
         """The first waiting events, in an order of their own (competing workers)."""
@@ -174,8 +227,11 @@ class World:
 
     # -- events -------------------------------------------------------------------------------
     def collect(self) -> None:
-        rows = db.session.execute(select(outbox.c.id, outbox.c.envelope)
-                                  .where(outbox.c.id > self.last_outbox_id).order_by(outbox.c.id)).all()
+        rows = db.session.execute(
+            select(outbox.c.id, outbox.c.envelope)
+            .where(outbox.c.id > self.last_outbox_id)
+            .order_by(outbox.c.id)
+        ).all()
         for outbox_id, envelope in rows:
             self.pending.append(decode(envelope))
             self.last_outbox_id = outbox_id
@@ -193,8 +249,12 @@ def test_incremental_statistics_equal_a_full_recompute(app, reference_data):
     world = World()
     events_seen, tables_filled = [], set()
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(actions=st.lists(action, min_size=ACTIONS_PER_EXAMPLE, max_size=ACTIONS_PER_EXAMPLE))
     def run(actions):
         world.reset()

@@ -28,9 +28,7 @@ def make_handlers(clock: Clock = utcnow) -> dict[str, Handler]:
         partnership_id = event.data.get("partnership_id")
         if partnership_id is None:  # activity events name their collaboration
             partnership_id = session.scalar(
-                select(Collaboration.partnership_id).where(
-                    Collaboration.id == event.data["collaboration_id"]
-                )
+                select(Collaboration.partnership_id).where(Collaboration.id == event.data["collaboration_id"])
             )
         if partnership_id is None:
             return  # the collaboration is gone: there is nothing left to judge

@@ -22,8 +22,11 @@ from mitra.models import User
 from mitra.services import notifications, reminders
 
 # The event's free text, by the name the words of each kind use for it.
-TEXT_PARAM = {"collaboration.declined": "reason", "collaboration.info_requested": "question",
-              "collaboration.revised": "answer"}
+TEXT_PARAM = {
+    "collaboration.declined": "reason",
+    "collaboration.info_requested": "question",
+    "collaboration.revised": "answer",
+}
 
 Finder = Callable[[Session, dict], list[User]]
 
@@ -52,8 +55,9 @@ def _tell(find: Finder):
         params = {param: data["reason"]} if param and data.get("reason") else None
         subject_id = data[f"{notifications.KINDS[event.name].subject_type}_id"]
         for user in find(session, data):
-            notification = notifications.create(session, user, event.name, subject_id,
-                                                at=event.time, params=params)
+            notification = notifications.create(
+                session, user, event.name, subject_id, at=event.time, params=params
+            )
             reminders.stage_copy(session, notification, user, event.time)
 
     return handler

@@ -15,8 +15,12 @@ from mitra.api.schemas.activities import (
 from mitra.api.schemas.common import EmptySchema, ReasonSchema
 from mitra.services import activities
 
-blp = ApiBlueprint("activities", __name__, url_prefix="/api/v1/activities",
-                   description="Activities held under collaborations")
+blp = ApiBlueprint(
+    "activities",
+    __name__,
+    url_prefix="/api/v1/activities",
+    description="Activities held under collaborations",
+)
 ONE = f"/<{ID}:activity_id>"
 OPTIONAL_IF_MATCH = [{**preconditions.IF_MATCH_DOC, "required": False}, idempotency.DOC]
 

@@ -11,8 +11,12 @@ from mitra.api.requests import ID, ApiBlueprint
 from mitra.api.schemas.agreements import AgreementCreateSchema, AgreementListArgs, AgreementSchema
 from mitra.services import agreements
 
-blp = ApiBlueprint("agreements", __name__, url_prefix="/api/v1/agreements",
-                   description="Agreements (MoU, PKS) between a centre and a partner")
+blp = ApiBlueprint(
+    "agreements",
+    __name__,
+    url_prefix="/api/v1/agreements",
+    description="Agreements (MoU, PKS) between a centre and a partner",
+)
 
 
 @blp.route("")

@@ -52,7 +52,10 @@ def create_token(data):
     """Failed sign-ins are limited per (account, address) and per address (429 with Retry-After)."""
     hours = current_app.config.get("API_TOKEN_HOURS", 12)
     token, expires_at = tokens.sign_in(
-        data["email"], data["password"], request.remote_addr or "unknown", label=data.get("label"),
+        data["email"],
+        data["password"],
+        request.remote_addr or "unknown",
+        label=data.get("label"),
         lifetime=timedelta(hours=hours),
     )
     return {"token": token, "expires_at": expires_at}, {"Cache-Control": "no-store"}

@@ -11,8 +11,12 @@ from mitra.api.requests import ETAG_DOC, ID, ApiBlueprint
 from mitra.api.schemas.registry import CentreCreateSchema, CentreListArgs, CentrePatchSchema, CentreSchema
 from mitra.services import centres
 
-blp = ApiBlueprint("centres", __name__, url_prefix="/api/v1/centres",
-                   description="PLUT-KUMKM centres: everyone reads, the ministry maintains")
+blp = ApiBlueprint(
+    "centres",
+    __name__,
+    url_prefix="/api/v1/centres",
+    description="PLUT-KUMKM centres: everyone reads, the ministry maintains",
+)
 
 
 @blp.route("")
@@ -31,8 +35,10 @@ def list_centres(args):
 def create_centre(data):
     """Register a centre (ministry admin)"""
     centre = centres.create(user(), data)
-    return centre, {"Location": url_for(".get_centre", centre_id=centre.id),
-                    **preconditions.etag_header(centre)}
+    return centre, {
+        "Location": url_for(".get_centre", centre_id=centre.id),
+        **preconditions.etag_header(centre),
+    }
 
 
 @blp.route(f"/<{ID}:centre_id>")

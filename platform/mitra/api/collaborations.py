@@ -27,8 +27,12 @@ from mitra.api.schemas.common import (
 )
 from mitra.services import activities, audit, collaborations
 
-blp = ApiBlueprint("collaborations", __name__, url_prefix="/api/v1/collaborations",
-                   description="Proposals from a centre to a partner, and what follows")
+blp = ApiBlueprint(
+    "collaborations",
+    __name__,
+    url_prefix="/api/v1/collaborations",
+    description="Proposals from a centre to a partner, and what follows",
+)
 ONE = f"/<{ID}:collaboration_id>"
 
 # path -> (lifecycle verb, body schema, the body field the verb needs, summary)
@@ -36,10 +40,13 @@ ACTIONS = {
     "propose": ("propose", EmptySchema, None, "Propose the draft to the partner (centre)"),
     "accept": ("accept", EmptySchema, None, "Accept a proposal (partner)"),
     "decline": ("decline", ReasonSchema, "reason", "Decline a proposal, with a reason (partner)"),
-    "request-info": ("request_info", QuestionSchema, "question",
-                     "Ask the centre a question before answering (partner)"),
-    "revise": ("revise", AnswerSchema, "answer",
-               "Answer the partner's question and propose again (centre)"),
+    "request-info": (
+        "request_info",
+        QuestionSchema,
+        "question",
+        "Ask the centre a question before answering (partner)",
+    ),
+    "revise": ("revise", AnswerSchema, "answer", "Answer the partner's question and propose again (centre)"),
     "cancel": ("cancel", ReasonSchema, "reason", "Cancel, with a reason, before completion (centre)"),
 }
 
@@ -89,7 +96,10 @@ def patch_collaboration(changes, collaboration_id):
 def _action(verb: str, field: str | None, summary: str):
     def view(data, collaboration_id):
         collaboration = collaborations.act(
-            user(), collaboration_id, verb, data.get(field) if field else None,
+            user(),
+            collaboration_id,
+            verb,
+            data.get(field) if field else None,
             preconditions.if_match(required=False),
         )
         return collaboration, preconditions.etag_header(collaboration)
@@ -104,9 +114,7 @@ for _path, (_verb, _schema, _field, _summary) in ACTIONS.items():
         blp.doc(parameters=[{**preconditions.IF_MATCH_DOC, "required": False}, idempotency.DOC])(
             idempotent(
                 blp.arguments(_schema, required=_field is not None)(
-                    blp.response(200, CollaborationSchema, headers=ETAG_DOC)(
-                        _action(_verb, _field, _summary)
-                    )
+                    blp.response(200, CollaborationSchema, headers=ETAG_DOC)(_action(_verb, _field, _summary))
                 )
             )
         )
@@ -121,7 +129,10 @@ for _path, (_verb, _schema, _field, _summary) in ACTIONS.items():
 def complete_collaboration(data, collaboration_id):
     """Complete an active collaboration with a closing summary and optional figures (centre)"""
     collaboration = collaborations.complete(
-        user(), collaboration_id, data["summary"], data.get("outcomes"),
+        user(),
+        collaboration_id,
+        data["summary"],
+        data.get("outcomes"),
         preconditions.if_match(required=False),
     )
     return collaboration, preconditions.etag_header(collaboration)
@@ -168,5 +179,7 @@ def list_collaboration_activities(args, collaboration_id):
 def plan_activity(data, collaboration_id):
     """Plan an activity under an accepted or active collaboration (centre)"""
     activity = activities.plan(user(), collaboration_id, data)
-    return activity, {"Location": url_for("activities.get_activity", activity_id=activity.id),
-                      **preconditions.etag_header(activity)}
+    return activity, {
+        "Location": url_for("activities.get_activity", activity_id=activity.id),
+        **preconditions.etag_header(activity),
+    }

@@ -42,14 +42,23 @@ class ErrorSchema(Schema):
 class ApiError(ServiceError):
     """An HTTP-level refusal raised by the API layer itself (body, headers)."""
 
-    def __init__(self, status: int, message: str, errors: Mapping[str, list[str]] | None = None,
-                 headers: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: Mapping[str, list[str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ):
         super().__init__(message, errors, headers)
         self.status = status
 
 
-def error_response(status: int, message: str, errors: Mapping[str, Any] | None = None,
-                   headers: Mapping[str, str] | None = None):
+def error_response(
+    status: int,
+    message: str,
+    errors: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+):
     body = {
         "code": status,
         "status": HTTPStatus(status).phrase,

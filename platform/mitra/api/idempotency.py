@@ -37,8 +37,11 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         if not VALID_KEY.match(key):
-            raise ApiError(400, f"{HEADER} must be 1 to 255 visible ASCII characters",
-                           {HEADER: ["must be 1 to 255 visible ASCII characters"]})
+            raise ApiError(
+                400,
+                f"{HEADER} must be 1 to 255 visible ASCII characters",
+                {HEADER: ["must be 1 to 255 visible ASCII characters"]},
+            )
         user_id = g.api_user.id
         fingerprint = idempotency.fingerprint(request.method, request.path, request.get_data(cache=True))
         found = idempotency.find(user_id, key)
@@ -67,8 +70,11 @@ def idempotent(view):
 
 def _replay(found, fingerprint: str):
     if found is None:  # a twin held the key a moment ago, then failed and let it go
-        raise Conflict(f"a request with this {HEADER} just failed; retry", {HEADER: ["retry"]},
-                       headers={"Retry-After": "1"})
+        raise Conflict(
+            f"a request with this {HEADER} just failed; retry",
+            {HEADER: ["retry"]},
+            headers={"Retry-After": "1"},
+        )
     if found.fingerprint != fingerprint:
         raise InvalidInput(
             f"this {HEADER} was used for a different request; use a new key for a new request",
@@ -81,8 +87,7 @@ def _replay(found, fingerprint: str):
             {HEADER: ["is in use by a request still running"]},
             headers={"Retry-After": "1"},
         )
-    response = current_app.response_class(stored.body, status=stored.status_code,
-                                          mimetype="application/json")
+    response = current_app.response_class(stored.body, status=stored.status_code, mimetype="application/json")
     response.headers.update(stored.headers)
     response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -17,10 +17,14 @@ MAX_PAGE = 100_000
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE),
-                          metadata={"description": "1-based page number"})
-    per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE),
-                              metadata={"description": f"items per page, at most {MAX_PER_PAGE}"})
+    page = fields.Integer(
+        load_default=1, validate=validate.Range(1, MAX_PAGE), metadata={"description": "1-based page number"}
+    )
+    per_page = fields.Integer(
+        load_default=20,
+        validate=validate.Range(1, MAX_PER_PAGE),
+        metadata={"description": f"items per page, at most {MAX_PER_PAGE}"},
+    )
 
 
 def list_args(name: str, sortable: Mapping[str, Any], default_sort: str, **filters) -> type[Schema]:

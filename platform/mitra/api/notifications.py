@@ -10,27 +10,38 @@ from mitra.api.requests import ID, ApiBlueprint
 from mitra.models import Notification
 from mitra.services import notifications
 
-blp = ApiBlueprint("notifications", __name__, url_prefix="/api/v1/notifications",
-                   description="What happened to your collaborations, and reminders; yours only")
+blp = ApiBlueprint(
+    "notifications",
+    __name__,
+    url_prefix="/api/v1/notifications",
+    description="What happened to your collaborations, and reminders; yours only",
+)
 
 
 class NotificationSchema(Schema):
     id = fields.Integer(required=True)
-    kind = fields.String(required=True, metadata={
-        "description": "collaboration.proposed, ..., or a reminder: proposal-3d, proposal-1d, "
-                       "activity-tomorrow, outcome-overdue, agreement-60d, agreement-30d, agreement-7d"})
+    kind = fields.String(
+        required=True,
+        metadata={
+            "description": "collaboration.proposed, ..., or a reminder: proposal-3d, proposal-1d, "
+            "activity-tomorrow, outcome-overdue, agreement-60d, agreement-30d, agreement-7d"
+        },
+    )
     title = fields.String(required=True, metadata={"description": "in your language (profile)"})
     body = fields.String(required=True)
     link = fields.String(required=True, metadata={"description": "the page of the item"})
-    subject_type = fields.String(required=True,
-                                 metadata={"description": "collaboration, activity or agreement"})
+    subject_type = fields.String(
+        required=True, metadata={"description": "collaboration, activity or agreement"}
+    )
     subject_id = fields.Integer(required=True)
     created_at = fields.DateTime(required=True)
     read_at = fields.DateTime(required=True, allow_none=True)
 
 
 NotificationListArgs = listing.list_args(
-    "Notification", {"created_at": Notification.created_at}, "-created_at",
+    "Notification",
+    {"created_at": Notification.created_at},
+    "-created_at",
     unread=fields.Boolean(metadata={"description": "true: only unread ones; false: only read ones"}),
 )
 

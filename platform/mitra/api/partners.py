@@ -17,10 +17,18 @@ from mitra.api.schemas.registry import (
 )
 from mitra.services import partners
 
-blp = ApiBlueprint("partners", __name__, url_prefix="/api/v1/partners",
-                   description="Partner organisations: national ones by the ministry, local ones by centres")
-partnerships_blp = ApiBlueprint("partnerships", __name__, url_prefix="/api/v1/partnerships",
-                                description="Each centre's partnership with a partner")
+blp = ApiBlueprint(
+    "partners",
+    __name__,
+    url_prefix="/api/v1/partners",
+    description="Partner organisations: national ones by the ministry, local ones by centres",
+)
+partnerships_blp = ApiBlueprint(
+    "partnerships",
+    __name__,
+    url_prefix="/api/v1/partnerships",
+    description="Each centre's partnership with a partner",
+)
 
 
 @blp.route("")
@@ -39,8 +47,10 @@ def list_partners(args):
 def create_partner(data):
     """Register a partner (admin: national or local; centre manager: local to their centre)"""
     partner = partners.create(user(), data)
-    return partner, {"Location": url_for(".get_partner", partner_id=partner.id),
-                     **preconditions.etag_header(partner)}
+    return partner, {
+        "Location": url_for(".get_partner", partner_id=partner.id),
+        **preconditions.etag_header(partner),
+    }
 
 
 @blp.route(f"/<{ID}:partner_id>")

@@ -36,8 +36,11 @@ def check_json_body() -> None:
         return
     if not core.is_json(request.mimetype):
         sent = request.mimetype or "no Content-Type"
-        raise ApiError(415, f"the body must be JSON (Content-Type: application/json), not {sent}",
-                       {"Content-Type": [f"{sent} is not supported; use application/json"]})
+        raise ApiError(
+            415,
+            f"the body must be JSON (Content-Type: application/json), not {sent}",
+            {"Content-Type": [f"{sent} is not supported; use application/json"]},
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -53,8 +56,9 @@ def check_json_body() -> None:
         raise ApiError(400, f"the body is not valid JSON: {problem}", {"body": [problem]}) from None
     if not isinstance(body, dict):
         kind = type(body).__name__.replace("dict", "object").replace("list", "array")
-        raise ApiError(400, f"the body must be a JSON object, not a JSON {kind}",
-                       {"body": ["must be a JSON object"]})
+        raise ApiError(
+            400, f"the body must be a JSON object, not a JSON {kind}", {"body": ["must be a JSON object"]}
+        )
     g.json_body = body
 
 
@@ -74,8 +78,11 @@ def check_path_ids() -> None:
 class ApiParser(FlaskParser):
     """webargs reading the body `check_json_body` parsed, and refusing unknown query keys."""
 
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE,
-                                   "querystring": RAISE}
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "querystring": RAISE,
+    }
 
     def _raw_load_json(self, req):
         return g.get("json_body", core.missing)

@@ -24,8 +24,12 @@ from mitra.extensions import db
 from mitra.services import statistics
 from mitra.services.statistics import COUNTED_STATUSES, DIMENSIONS
 
-blp = ApiBlueprint("stats", __name__, url_prefix="/api/v1/stats",
-                   description="Collaboration statistics of a year, within your scope")
+blp = ApiBlueprint(
+    "stats",
+    __name__,
+    url_prefix="/api/v1/stats",
+    description="Collaboration statistics of a year, within your scope",
+)
 
 REPORTING_ZONE = ZoneInfo("Asia/Jakarta")
 FORMATS = ("json", "csv", "xlsx")
@@ -65,15 +69,23 @@ def downloads_doc(schema: type[Schema]) -> dict[str, Any]:
 
 
 class StatsArgs(Schema):
-    year = fields.Integer(validate=validate.Range(2000, 2100),
-                          metadata={"description": "calendar year; the current one (WIB) by default"})
-    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS),
-                           metadata={"description": "json, or a download: csv or xlsx"})
+    year = fields.Integer(
+        validate=validate.Range(2000, 2100),
+        metadata={"description": "calendar year; the current one (WIB) by default"},
+    )
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": "json, or a download: csv or xlsx"},
+    )
 
 
 class BreakdownArgs(StatsArgs):
-    by = fields.String(required=True, validate=validate.OneOf(DIMENSIONS),
-                       metadata={"description": "what each row is: " + ", ".join(DIMENSIONS)})
+    by = fields.String(
+        required=True,
+        validate=validate.OneOf(DIMENSIONS),
+        metadata={"description": "what each row is: " + ", ".join(DIMENSIONS)},
+    )
 
 
 class ScopeSchema(Schema):
@@ -88,15 +100,25 @@ StatusCountsSchema = Schema.from_dict(
 
 
 class MeasuresSchema(Schema):
-    collaborations = fields.Integer(required=True, metadata={
-        "description": "collaborations starting this year that are accepted, active or completed"})
-    proposals = fields.Integer(required=True, metadata={
-        "description": "collaborations starting this year that were ever proposed, in any status"})
+    collaborations = fields.Integer(
+        required=True,
+        metadata={"description": "collaborations starting this year that are accepted, active or completed"},
+    )
+    proposals = fields.Integer(
+        required=True,
+        metadata={"description": "collaborations starting this year that were ever proposed, in any status"},
+    )
     collaborations_by_status = fields.Nested(StatusCountsSchema, required=True)
-    acceptance_rate = fields.Float(required=True, allow_none=True, metadata={
-        "description": "accepted / (accepted + declined); null when none was answered"})
-    median_days_to_answer = fields.Float(required=True, allow_none=True, metadata={
-        "description": "whole days from the latest proposal to the partner's answer"})
+    acceptance_rate = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "accepted / (accepted + declined); null when none was answered"},
+    )
+    median_days_to_answer = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "whole days from the latest proposal to the partner's answer"},
+    )
     activities_held = fields.Integer(required=True)
     participants = fields.Integer(required=True)
     umkm_reached = fields.Integer(required=True)
@@ -110,8 +132,10 @@ class SummarySchema(MeasuresSchema):
 
 
 class BreakdownRowSchema(MeasuresSchema):
-    key = fields.String(required=True, metadata={
-        "description": "province code, service area code, partner type, centre code or YYYY-MM"})
+    key = fields.String(
+        required=True,
+        metadata={"description": "province code, service area code, partner type, centre code or YYYY-MM"},
+    )
     label = fields.String(required=True)
 
 
@@ -136,8 +160,13 @@ def get_summary(args):
     if args["format"] == "json":
         return figures
     row = [year, _scope_name(figures["scope"]), *_flatten(figures)]
-    return download(args["format"], f"mitra-stats-summary-{year}", f"Ringkasan {year}",
-                    ["year", "scope", *MEASURES], [row])
+    return download(
+        args["format"],
+        f"mitra-stats-summary-{year}",
+        f"Ringkasan {year}",
+        ["year", "scope", *MEASURES],
+        [row],
+    )
 
 
 @blp.route("/breakdown")
@@ -151,8 +180,9 @@ def get_breakdown(args):
     if args["format"] == "json":
         return figures
     rows = [[row["key"], row["label"], *_flatten(row)] for row in figures["rows"]]
-    return download(args["format"], f"mitra-stats-{by}-{year}", f"Per {by} {year}",
-                    [by, "label", *MEASURES], rows)
+    return download(
+        args["format"], f"mitra-stats-{by}-{year}", f"Per {by} {year}", [by, "label", *MEASURES], rows
+    )
 
 
 def current_year() -> int:
@@ -179,11 +209,15 @@ def download(
         buffer = io.BytesIO()
         workbook.save(buffer)
         body, mimetype = buffer.getvalue(), XLSX_TYPE
-    return Response(body, status=200, headers={
-        "Content-Type": mimetype,
-        "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
-        "Cache-Control": "private, no-store",
-    })
+    return Response(
+        body,
+        status=200,
+        headers={
+            "Content-Type": mimetype,
+            "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _flatten(measures: dict[str, Any]) -> list[Any]:

@@ -24,8 +24,13 @@ def _configure_logging() -> None:
 
 
 @click.command("relay")
-@click.option("--batch-size", type=click.IntRange(1, 5000), default=500, show_default=True,
-              help="Outbox rows published per round trip.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 5000),
+    default=500,
+    show_default=True,
+    help="Outbox rows published per round trip.",
+)
 @with_appcontext
 def relay_command(batch_size: int) -> None:
     """Publish committed events from the outbox to the broker, in order; re-drive lost ones.
@@ -107,17 +112,24 @@ def status_command(as_json: bool) -> None:
 
 @events_group.command("tail")
 @click.option("--group", "groups", multiple=True, help="Only these consumer groups.")
-@click.option("--since", type=int, default=10, show_default=True,
-              help="Show this many recent handled events first.")
-@click.option("--follow/--no-follow", default=True, show_default=True,
-              help="Keep printing as events are handled (Ctrl-C stops).")
+@click.option(
+    "--since", type=int, default=10, show_default=True, help="Show this many recent handled events first."
+)
+@click.option(
+    "--follow/--no-follow",
+    default=True,
+    show_default=True,
+    help="Keep printing as events are handled (Ctrl-C stops).",
+)
 @with_appcontext
 def tail_command(groups, since: int, follow: bool) -> None:
     """Print events as consumer groups handle them: time, group, type, subject, id."""
     try:
         for row in event_ops.tail(db.session, groups=groups or None, since=since, follow=follow):
-            click.echo(f"{row['handled_at']:%Y-%m-%d %H:%M:%S} {row['consumer']:<13} "
-                       f"{row['type']:<36} {row['subject']:<24} {row['event_id']}")
+            click.echo(
+                f"{row['handled_at']:%Y-%m-%d %H:%M:%S} {row['consumer']:<13} "
+                f"{row['type']:<36} {row['subject']:<24} {row['event_id']}"
+            )
     except KeyboardInterrupt:
         pass
 
@@ -139,8 +151,10 @@ def dlq_list_command(group: str | None, include_replayed: bool) -> None:
     for row in rows:
         error = (row.error or "").strip().splitlines()
         state = f" replayed {row.replayed_at:%Y-%m-%d %H:%M}" if row.replayed_at else ""
-        click.echo(f"{row.id}\t{row.consumer}\t{row.type}\t{row.event_id}\t"
-                   f"attempts={row.attempts}\t{error[-1] if error else ''}{state}")
+        click.echo(
+            f"{row.id}\t{row.consumer}\t{row.type}\t{row.event_id}\t"
+            f"attempts={row.attempts}\t{error[-1] if error else ''}{state}"
+        )
 
 
 @dlq_group.command("replay")
@@ -153,8 +167,12 @@ def dlq_replay_command(dead_letter_id: int | None, replay_all: bool, group: str 
     if (dead_letter_id is None) == (not replay_all):
         raise click.UsageError("give one dead-letter ID or --all")
     try:
-        count = event_ops.replay(db.session, current_app.config["BROKER_URL"],
-                                 ids=None if replay_all else [dead_letter_id], group=group)
+        count = event_ops.replay(
+            db.session,
+            current_app.config["BROKER_URL"],
+            ids=None if replay_all else [dead_letter_id],
+            group=group,
+        )
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"replayed {count} dead letter(s)")

@@ -28,23 +28,39 @@ def unknown_command() -> None:
         return
     click.echo("id\tkind\trecipient\tsubject\tdue_on\tattempts\tsince\terror")
     for reminder, user in rows:
-        click.echo("\t".join(str(v) for v in (
-            reminder.id, reminder.kind, user.email, f"{reminder.subject_type}/{reminder.subject_id}",
-            reminder.due_on.isoformat(), reminder.attempts,
-            reminder.updated_at.isoformat(timespec="seconds"), reminder.last_error or "",
-        )))
+        click.echo(
+            "\t".join(
+                str(v)
+                for v in (
+                    reminder.id,
+                    reminder.kind,
+                    user.email,
+                    f"{reminder.subject_type}/{reminder.subject_id}",
+                    reminder.due_on.isoformat(),
+                    reminder.attempts,
+                    reminder.updated_at.isoformat(timespec="seconds"),
+                    reminder.last_error or "",
+                )
+            )
+        )
 
 
 @reminders_group.command("resolve")
 @click.argument("ident", metavar="ID", type=int)
-@click.option("--as", "outcome", required=True, type=click.Choice(sorted(reminders.RESOLUTIONS)),
-              help="sent: it did arrive; resend: send it again (same Message-ID); cancel: let it go.")
+@click.option(
+    "--as",
+    "outcome",
+    required=True,
+    type=click.Choice(sorted(reminders.RESOLUTIONS)),
+    help="sent: it did arrive; resend: send it again (same Message-ID); cancel: let it go.",
+)
 @with_appcontext
 def resolve_command(ident: int, outcome: str) -> None:
     """Record an operator's verdict on an unknown (or abandoned failed) e-mail; audited."""
     try:
-        reminder = reminders.resolve(db.session, ident, outcome,
-                                     actor=f"system:operator-cli:{getpass.getuser()}", now=utcnow())
+        reminder = reminders.resolve(
+            db.session, ident, outcome, actor=f"system:operator-cli:{getpass.getuser()}", now=utcnow()
+        )
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"reminder {reminder.id}: {reminder.status}")

@@ -35,8 +35,21 @@ def web_process(host: str, port: int, reload: bool = False) -> Child:
     code change (gunicorn's reloader, unlike Werkzeug's, stops with its master on SIGTERM).
     No control socket: its default path is one per user, which a second Mitra would take."""
     options = ["--reload"] if reload else []
-    return Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", *options,
-                         "--no-control-socket", "--graceful-timeout", "10", "mitra:create_app()"])
+    return Child(
+        "web",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{host}:{port}",
+            *options,
+            "--no-control-socket",
+            "--graceful-timeout",
+            "10",
+            "mitra:create_app()",
+        ],
+    )
 
 
 def platform_processes(host: str, port: int, reload: bool = False) -> list[Child]:
@@ -117,7 +130,7 @@ class Supervisor:
                 if child.process and code is not None:
                     # Quick crashes back off up to 30 s; a long healthy run resets the count.
                     child.restarts = 0 if now - child.started_at > 60 else child.restarts + 1
-                    delay = min(30.0, 2 ** child.restarts)
+                    delay = min(30.0, 2**child.restarts)
                     click.echo(f"[up] {child.name} exited with {code}; restarting in {delay:.0f} s")
                     child.process, child.next_start = None, now + delay
                 if child.process is None and now >= child.next_start:
@@ -142,10 +155,19 @@ class Supervisor:
 
 
 @click.command("up")
-@click.option("--host", default=lambda: os.environ.get("MITRA_HOST", "127.0.0.1"),
-              show_default="127.0.0.1 or $MITRA_HOST", help="Address the web server binds.")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("MITRA_PORT", "5000")),
-              show_default="5000 or $MITRA_PORT", help="Port of the web server.")
+@click.option(
+    "--host",
+    default=lambda: os.environ.get("MITRA_HOST", "127.0.0.1"),
+    show_default="127.0.0.1 or $MITRA_HOST",
+    help="Address the web server binds.",
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("MITRA_PORT", "5000")),
+    show_default="5000 or $MITRA_PORT",
+    help="Port of the web server.",
+)
 @click.option("--no-seed", is_flag=True, help="Never load demo data, even into an empty database.")
 @click.option("--reload", is_flag=True, help="Restart the web workers whenever the code changes.")
 @with_appcontext

@@ -18,9 +18,7 @@ def users_group() -> None:
 @users_group.command("create")
 @click.option("--email", required=True, help="Login e-mail address.")
 @click.option("--name", default=None, help="Full name (defaults to the e-mail's local part).")
-@click.option(
-    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What they may do."
-)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="What they may do.")
 @click.option("--centre", "centre_code", help="Centre code (centre managers), e.g. 3507.")
 @click.option("--partner", "partner_name", help="Partner name (partner users).")
 @click.option("--language", type=click.Choice(["id", "en"]), default="id", show_default=True)

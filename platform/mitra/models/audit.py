@@ -16,9 +16,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
     __table_args__ = (Index("ix_audit_entries_subject", "subject_type", "subject_id", "id"),)
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
     # "user:<id>:<email>", "system:<job>" or "anonymous" (failed logins).
     actor: Mapped[str] = mapped_column(String(300))
     action: Mapped[str] = mapped_column(String(60))

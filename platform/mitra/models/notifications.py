@@ -67,8 +67,12 @@ class Reminder(db.Model):
         # status and time; a digest its items (only digested rows are in that index). Users
         # are deactivated, never deleted, so recipient_id needs no index of its own.
         Index("ix_reminders_status_next_attempt_at", "status", "next_attempt_at"),
-        Index("ix_reminders_digest_id", "digest_id", sqlite_where=text("digest_id IS NOT NULL"),
-              postgresql_where=text("digest_id IS NOT NULL")),
+        Index(
+            "ix_reminders_digest_id",
+            "digest_id",
+            sqlite_where=text("digest_id IS NOT NULL"),
+            postgresql_where=text("digest_id IS NOT NULL"),
+        ),
         one_of("status", ReminderStatus),
     )
 

@@ -56,6 +56,4 @@ class Partner(Timestamps, db.Model):
     type: Mapped[str] = mapped_column(String(20), index=True)
     scope: Mapped[str] = mapped_column(String(10), default=PartnerScope.NATIONAL)
     # A local partner is registered by one centre; national ones by the ministry.
-    registered_by_centre_id: Mapped[int | None] = mapped_column(
-        ForeignKey("centres.id", ondelete="SET NULL")
-    )
+    registered_by_centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id", ondelete="SET NULL"))

@@ -56,20 +56,29 @@ def login_wait(
 ) -> int | None:
     """Seconds until `address` may try `email` again, or None if it may try now."""
     rows = session.execute(
-        select(T.scope, T.hits, T.window_start).where(or_(
-            and_(T.scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS, T.email == email, T.address == address),
-            and_(T.scope == ThrottleScope.LOGIN_ADDRESS, T.email == "", T.address == address),
-        ))
+        select(T.scope, T.hits, T.window_start).where(
+            or_(
+                and_(T.scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS, T.email == email, T.address == address),
+                and_(T.scope == ThrottleScope.LOGIN_ADDRESS, T.email == "", T.address == address),
+            )
+        )
     ).all()
-    limit = {ThrottleScope.LOGIN_ACCOUNT_ADDRESS: limits.per_account_address,
-             ThrottleScope.LOGIN_ADDRESS: limits.per_address}
+    limit = {
+        ThrottleScope.LOGIN_ACCOUNT_ADDRESS: limits.per_account_address,
+        ThrottleScope.LOGIN_ADDRESS: limits.per_address,
+    }
     waits = [_wait(hits, start, limit[scope], limits.window, now) for scope, hits, start in rows]
     waits = [w for w in waits if w is not None]
     return max(waits) if waits else None
 
 
 def count_failure(
-    session: Session, email: str, address: str, now: datetime, *, account_exists: bool,
+    session: Session,
+    email: str,
+    address: str,
+    now: datetime,
+    *,
+    account_exists: bool,
     limits: LoginLimits = DEFAULT_LIMITS,
 ) -> Failure:
     """Count a failed sign-in (in the caller's transaction). The ceiling counts only accounts
@@ -77,10 +86,14 @@ def count_failure(
     # Always in this order (pair, address, account), so concurrent failures never deadlock.
     pair = _hit(session, ThrottleScope.LOGIN_ACCOUNT_ADDRESS, email, address, limits.window, now)
     anywhere = _hit(session, ThrottleScope.LOGIN_ADDRESS, "", address, limits.window, now)
-    throttled = tuple(scope for scope, hits, limit in (
-        (ThrottleScope.LOGIN_ACCOUNT_ADDRESS.value, pair, limits.per_account_address),
-        (ThrottleScope.LOGIN_ADDRESS.value, anywhere, limits.per_address),
-    ) if hits == limit)
+    throttled = tuple(
+        scope
+        for scope, hits, limit in (
+            (ThrottleScope.LOGIN_ACCOUNT_ADDRESS.value, pair, limits.per_account_address),
+            (ThrottleScope.LOGIN_ADDRESS.value, anywhere, limits.per_address),
+        )
+        if hits == limit
+    )
     ceiling = False
     if account_exists:
         hits = _hit(session, ThrottleScope.LOGIN_ACCOUNT, email, "", limits.ceiling_window, now)
@@ -91,29 +104,44 @@ def count_failure(
 def forgive(session: Session, email: str, address: str) -> None:
     """A sign-in that succeeded forgives this address its failures for this account (not its
     failures elsewhere, nor the account's ceiling count)."""
-    session.execute(delete(ThrottleCounter).where(
-        T.scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS, T.email == email, T.address == address))
+    session.execute(
+        delete(ThrottleCounter).where(
+            T.scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS, T.email == email, T.address == address
+        )
+    )
 
 
-def addresses_failing(session: Session, email: str, now: datetime,
-                      limits: LoginLimits = DEFAULT_LIMITS) -> int:
+def addresses_failing(
+    session: Session, email: str, now: datetime, limits: LoginLimits = DEFAULT_LIMITS
+) -> int:
     """How many client addresses failed to sign in to `email` within the ceiling window."""
-    return session.scalar(select(func.count()).where(
-        T.scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS, T.email == email,
-        T.last_at > now - limits.ceiling_window,
-    )) or 0
+    return (
+        session.scalar(
+            select(func.count()).where(
+                T.scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS,
+                T.email == email,
+                T.last_at > now - limits.ceiling_window,
+            )
+        )
+        or 0
+    )
 
 
-def reset_wait(session: Session, address: str, now: datetime,
-               limits: ResetLimits = DEFAULT_RESET_LIMITS) -> int | None:
+def reset_wait(
+    session: Session, address: str, now: datetime, limits: ResetLimits = DEFAULT_RESET_LIMITS
+) -> int | None:
     """Seconds until `address` may ask for a password reset again, or None if it may now."""
-    row = session.execute(select(T.hits, T.window_start).where(
-        T.scope == ThrottleScope.RESET_ADDRESS, T.email == "", T.address == address)).first()
+    row = session.execute(
+        select(T.hits, T.window_start).where(
+            T.scope == ThrottleScope.RESET_ADDRESS, T.email == "", T.address == address
+        )
+    ).first()
     return None if row is None else _wait(row.hits, row.window_start, limits.per_address, limits.window, now)
 
 
-def count_reset(session: Session, address: str, now: datetime,
-                limits: ResetLimits = DEFAULT_RESET_LIMITS) -> None:
+def count_reset(
+    session: Session, address: str, now: datetime, limits: ResetLimits = DEFAULT_RESET_LIMITS
+) -> None:
     _hit(session, ThrottleScope.RESET_ADDRESS, "", address, limits.window, now)
 
 
@@ -124,18 +152,22 @@ def _wait(hits: int, window_start: datetime, limit: int, window: timedelta, now:
     return max(1, int((ends - now).total_seconds()) + 1)
 
 
-def _hit(session: Session, scope: ThrottleScope, email: str, address: str, window: timedelta,
-         now: datetime) -> int:
+def _hit(
+    session: Session, scope: ThrottleScope, email: str, address: str, window: timedelta, now: datetime
+) -> int:
     """One more hit on the key; the count in its window, this hit included."""
     at = literal(now, UTCDateTime())
     over = T.window_start <= literal(now - window, UTCDateTime())  # the old window has ended
     statement = _insert(session).values(
-        scope=scope.value, email=email, address=address, window_start=now, hits=1, last_at=now)
+        scope=scope.value, email=email, address=address, window_start=now, hits=1, last_at=now
+    )
     statement = statement.on_conflict_do_update(
         index_elements=[T.scope, T.email, T.address],
-        set_={"hits": case((over, 1), else_=T.hits + 1),
-              "window_start": case((over, at), else_=T.window_start),
-              "last_at": at},
+        set_={
+            "hits": case((over, 1), else_=T.hits + 1),
+            "window_start": case((over, at), else_=T.window_start),
+            "last_at": at,
+        },
     ).returning(T.hits)
     return session.execute(statement).scalar_one()
 

@@ -160,8 +160,14 @@ def confirm(
     activity.confirmed_at = clock()
     activity.confirmed_by_id = principal.id
     db.session.flush()
-    _record(principal, activity, "confirm", catalogue.ActivityConfirmed, {"confirmed_at": None},
-            {"confirmed_at": activity.confirmed_at.isoformat(), "confirmed_by_id": principal.id})
+    _record(
+        principal,
+        activity,
+        "confirm",
+        catalogue.ActivityConfirmed,
+        {"confirmed_at": None},
+        {"confirmed_at": activity.confirmed_at.isoformat(), "confirmed_by_id": principal.id},
+    )
     db.session.commit()
     return activity
 
@@ -202,10 +208,18 @@ def report(
     activity.reported_at = clock()
     db.session.flush()
     _record(
-        principal, activity, "report", catalogue.ActivityReported, {"status": ActivityStatus.PLANNED},
-        {"status": activity.status, "participants": activity.participants,
-         "umkm_reached": activity.umkm_reached, "notes": activity.notes,
-         "document_ref": activity.document_ref},
+        principal,
+        activity,
+        "report",
+        catalogue.ActivityReported,
+        {"status": ActivityStatus.PLANNED},
+        {
+            "status": activity.status,
+            "participants": activity.participants,
+            "umkm_reached": activity.umkm_reached,
+            "notes": activity.notes,
+            "document_ref": activity.document_ref,
+        },
     )
     db.session.commit()
     return activity
@@ -243,8 +257,12 @@ def _cancel(principal: Principal, activity: Activity, reason: str) -> None:
     activity.notes = reason
     db.session.flush()
     _record(
-        principal, activity, "cancel", catalogue.ActivityCancelled,
-        {"status": ActivityStatus.PLANNED}, {"status": activity.status, "reason": reason},
+        principal,
+        activity,
+        "cancel",
+        catalogue.ActivityCancelled,
+        {"status": ActivityStatus.PLANNED},
+        {"status": activity.status, "reason": reason},
     )
 
 
@@ -269,8 +287,13 @@ def _require_planned(activity: Activity, done: str) -> None:
 def _record(principal, activity: Activity, verb: str, event: EventType, before, after) -> None:
     """The audit entry and the event of one activity step, in the current transaction."""
     audit.record(
-        db.session, actor=principal.actor, action=f"activity.{verb}", subject_type="activity",
-        subject_id=activity.id, before=before, after=after,
+        db.session,
+        actor=principal.actor,
+        action=f"activity.{verb}",
+        subject_type="activity",
+        subject_id=activity.id,
+        before=before,
+        after=after,
     )
     emit(db.session, _event(principal, activity, event))
 

@@ -67,9 +67,7 @@ def record(principal: Principal, data: Mapping[str, Any]) -> Agreement:
     if data["valid_until"] < data["signed_on"]:
         raise InvalidInput.field("valid_until", "must not be before signed_on")
     number = data["number"]
-    taken = select(Agreement.id).where(
-        Agreement.partnership_id == partnership.id, Agreement.number == number
-    )
+    taken = select(Agreement.id).where(Agreement.partnership_id == partnership.id, Agreement.number == number)
     if db.session.scalar(taken) is not None:
         raise Conflict(
             f"this partnership already has an agreement numbered {number!r}", {"number": ["is taken"]}
@@ -85,10 +83,17 @@ def record(principal: Principal, data: Mapping[str, Any]) -> Agreement:
     db.session.add(agreement)
     lifecycle.flush_unique(f"this partnership already has an agreement numbered {number!r}", "number")
     audit.record(
-        db.session, actor=principal.actor, action="agreement.record", subject_type="agreement",
+        db.session,
+        actor=principal.actor,
+        action="agreement.record",
+        subject_type="agreement",
         subject_id=agreement.id,
-        after={"kind": agreement.kind, "number": number, "signed_on": agreement.signed_on.isoformat(),
-               "valid_until": agreement.valid_until.isoformat()},
+        after={
+            "kind": agreement.kind,
+            "number": number,
+            "signed_on": agreement.signed_on.isoformat(),
+            "valid_until": agreement.valid_until.isoformat(),
+        },
     )
     emit(
         db.session,

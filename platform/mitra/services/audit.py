@@ -55,7 +55,7 @@ class Actor:
 
     @property
     def label(self) -> str:
-        """"Siti Rahma (PLUT Jawa Barat)", "system (proposal-expiry)"."""
+        """ "Siti Rahma (PLUT Jawa Barat)", "system (proposal-expiry)"."""
         if self.kind == "system":
             return f"system ({self.name})"
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
@@ -70,14 +70,18 @@ def actors(codes: Iterable[str]) -> dict[str, Actor]:
         ident = rest.partition(":")[0]
         if kind == "user" and ident.isdigit():
             user_ids[code] = int(ident)
-    users = {
-        user.id: user
-        for user in db.session.scalars(
-            select(User)
-            .where(User.id.in_(set(user_ids.values())))
-            .options(joinedload(User.centre), joinedload(User.partner))
-        )
-    } if user_ids else {}
+    users = (
+        {
+            user.id: user
+            for user in db.session.scalars(
+                select(User)
+                .where(User.id.in_(set(user_ids.values())))
+                .options(joinedload(User.centre), joinedload(User.partner))
+            )
+        }
+        if user_ids
+        else {}
+    )
     found = {}
     for code in codes:
         kind, _, rest = code.partition(":")

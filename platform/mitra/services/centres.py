@@ -23,6 +23,7 @@ SORTABLE = {
 }
 EDITABLE = ("name", "regency_name", "zone", "tier", "status", "established_year", "funding")
 
+
 def search(
     principal: Principal,
     *,
@@ -43,9 +44,7 @@ def search(
         if value is not None:
             statement = statement.where(column == value)
     if q:
-        statement = statement.where(
-            scoping.matches(Centre.name, q) | scoping.matches(Centre.regency_name, q)
-        )
+        statement = statement.where(scoping.matches(Centre.name, q) | scoping.matches(Centre.regency_name, q))
     return scoping.ordered(statement, SORTABLE, sort, Centre.id)
 
 
@@ -73,8 +72,12 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Centre:
     db.session.add(centre)
     lifecycle.flush_unique(f"a centre with code {code} exists already", "code")
     audit.record(
-        db.session, actor=principal.actor, action="centre.create", subject_type="centre",
-        subject_id=centre.id, after={"code": code, "name": centre.name},
+        db.session,
+        actor=principal.actor,
+        action="centre.create",
+        subject_type="centre",
+        subject_id=centre.id,
+        after={"code": code, "name": centre.name},
     )
     db.session.commit()
     return centre

@@ -255,16 +255,26 @@ OUTCOME_NOTES = {
 
 # A partner's question before accepting, and the centre's answer.
 QUESTIONS = (
-    ("Berapa UMKM yang ikut dan dari sektor apa saja?",
-     "Sekitar 40 UMKM, sebagian besar kuliner dan kerajinan; daftar nama kami lampirkan."),
-    ("Apakah tempat kegiatan disediakan PLUT?",
-     "Ya, aula PLUT-KUMKM dengan kapasitas 80 orang dan proyektor."),
-    ("Siapa narasumber dari pihak PLUT dan berapa hari kegiatannya?",
-     "Konsultan bidang layanan terkait; dua hari, Selasa dan Rabu."),
-    ("Mohon jelaskan kriteria UMKM peserta.",
-     "UMKM binaan yang sudah memiliki NIB dan beroperasi minimal satu tahun."),
-    ("Bisakah jadwal digeser ke pekan berikutnya?",
-     "Bisa; tanggal mulai kami sesuaikan seperti yang tertera."),
+    (
+        "Berapa UMKM yang ikut dan dari sektor apa saja?",
+        "Sekitar 40 UMKM, sebagian besar kuliner dan kerajinan; daftar nama kami lampirkan.",
+    ),
+    (
+        "Apakah tempat kegiatan disediakan PLUT?",
+        "Ya, aula PLUT-KUMKM dengan kapasitas 80 orang dan proyektor.",
+    ),
+    (
+        "Siapa narasumber dari pihak PLUT dan berapa hari kegiatannya?",
+        "Konsultan bidang layanan terkait; dua hari, Selasa dan Rabu.",
+    ),
+    (
+        "Mohon jelaskan kriteria UMKM peserta.",
+        "UMKM binaan yang sudah memiliki NIB dan beroperasi minimal satu tahun.",
+    ),
+    (
+        "Bisakah jadwal digeser ke pekan berikutnya?",
+        "Bisa; tanggal mulai kami sesuaikan seperti yang tertera.",
+    ),
 )
 
 DECLINE_REASONS = (
@@ -380,18 +390,26 @@ CURRENT_COLLABORATIONS = (
 # What happened before a current collaboration reached its status ("YYYY-MM-DD HH:MM" UTC).
 CURRENT_HISTORY = {
     "Sertifikasi Mutu Kopi Bondowoso 2027": {
-        "first_proposed": "2026-11-05 02:00", "asked": "2026-11-11 03:30",
-        "question": ("Berapa petani yang akan disertifikasi dan siapa pendampingnya?",
-                     "Tiga puluh petani binaan; pendamping dari konsultan produksi PLUT."),
+        "first_proposed": "2026-11-05 02:00",
+        "asked": "2026-11-11 03:30",
+        "question": (
+            "Berapa petani yang akan disertifikasi dan siapa pendampingnya?",
+            "Tiga puluh petani binaan; pendamping dari konsultan produksi PLUT.",
+        ),
     },
     "Pendampingan Legalitas Usaha Biak Numfor 2027": {
-        "first_proposed": "2026-10-23 00:00", "asked": "2026-10-27 02:00",
-        "question": ("Apakah peserta sudah memiliki NIB?",
-                     "Sebagian; pendampingan dimulai dengan pengurusan NIB di OSS."),
+        "first_proposed": "2026-10-23 00:00",
+        "asked": "2026-10-27 02:00",
+        "question": (
+            "Apakah peserta sudah memiliki NIB?",
+            "Sebagian; pendampingan dimulai dengan pengurusan NIB di OSS.",
+        ),
     },
     "Desain Kemasan Keramik Malang 2026": {
-        "cancelled": ("2026-10-05 03:00",
-                      "Perajin peserta pindah ke program kemasan dinas provinsi; diusulkan ulang 2027."),
+        "cancelled": (
+            "2026-10-05 03:00",
+            "Perajin peserta pindah ke program kemasan dinas provinsi; diusulkan ulang 2027.",
+        ),
     },
 }
 

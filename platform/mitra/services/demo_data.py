@@ -214,8 +214,9 @@ class _Seeder:
         s = self.session
         centres, partners = self._centres(), self._partners()
         staff = {}
-        for user in s.scalars(select(User).where(User.role.in_(("centre_manager", "partner_user")))
-                             .order_by(User.id)):
+        for user in s.scalars(
+            select(User).where(User.role.in_(("centre_manager", "partner_user"))).order_by(User.id)
+        ):
             key = ("centre", user.centre_id) if user.centre_id else ("partner", user.partner_id)
             staff.setdefault(key, user)
         links = {(p.centre_id, p.partner_id): p for p in s.scalars(select(Partnership))}
@@ -281,8 +282,15 @@ class _Seeder:
                         actor = staff[key].actor
                     else:
                         actor = who
-                    self._audit(at=at, actor=actor, action=action, subject_type=subject_type,
-                                subject_id=row.id, before=before, after=after)
+                    self._audit(
+                        at=at,
+                        actor=actor,
+                        action=action,
+                        subject_type=subject_type,
+                        subject_id=row.id,
+                        before=before,
+                        after=after,
+                    )
         self._done("partnerships", "collaborations", "activities", "audit_entries")
 
     def _audit(self, *, at: datetime, actor: str, action: str, **entry) -> None:
@@ -333,14 +341,23 @@ def _people() -> list[tuple[str, str, str, str | None, str | None, str]]:
     for code in cat.CENTRES_2023:
         if code not in managed:
             name, zone = centres[code]
-            people.append(("centre_manager", f"manajer.{code.lower()}@mitra.test",
-                           f"Manajer {name}", code, None, zone))
+            people.append(
+                ("centre_manager", f"manajer.{code.lower()}@mitra.test", f"Manajer {name}", code, None, zone)
+            )
     covered = {partner for *_rest, partner, _zone in people if partner}
     names = [name for name, _kind in cat.NATIONAL_PARTNERS] + [n for _c, n, _k in cat.LOCAL_PARTNERS]
     for number, name in enumerate(names, start=1):
         if name not in covered:
-            people.append(("partner_user", f"kemitraan.{number:02d}@mitra.test",
-                           f"Petugas Kemitraan {name}", None, name, "Asia/Jakarta"))
+            people.append(
+                (
+                    "partner_user",
+                    f"kemitraan.{number:02d}@mitra.test",
+                    f"Petugas Kemitraan {name}",
+                    None,
+                    name,
+                    "Asia/Jakarta",
+                )
+            )
     return people
 
 

@@ -68,56 +68,121 @@ def stamp(day: date, hour: int = 2) -> datetime:
     return datetime.combine(day, time(hour), UTC)
 
 
-def collaboration_history(c: Collab, zone: str, *, question: tuple[str, str] | None = None,
-                          asked: datetime | None = None, first_proposed: datetime | None = None,
-                          completed_at: datetime | None = None,
-                          cancelled: tuple[datetime, str] | None = None) -> None:
+def collaboration_history(
+    c: Collab,
+    zone: str,
+    *,
+    question: tuple[str, str] | None = None,
+    asked: datetime | None = None,
+    first_proposed: datetime | None = None,
+    completed_at: datetime | None = None,
+    cancelled: tuple[datetime, str] | None = None,
+) -> None:
     """The audit steps that led `c` to its status."""
     if c.proposed_at is None:
-        c.history.append((_created(c), "centre", "collaboration.create", None,
-                          {"status": "draft", "title": c.title}))
+        c.history.append(
+            (_created(c), "centre", "collaboration.create", None, {"status": "draft", "title": c.title})
+        )
         return
     proposed = first_proposed or c.proposed_at
     steps: list[Step] = [
-        (proposed - timedelta(days=2), "centre", "collaboration.create", None,
-         {"status": "draft", "title": c.title}),
+        (
+            proposed - timedelta(days=2),
+            "centre",
+            "collaboration.create",
+            None,
+            {"status": "draft", "title": c.title},
+        ),
         (proposed, "centre", "collaboration.propose", {"status": "draft"}, {"status": "proposed"}),
     ]
     if question is not None:
         steps += [
-            (asked, "partner", "collaboration.request_info", {"status": "proposed"},
-             {"status": "info_requested", "question": question[0]}),
-            (c.proposed_at, "centre", "collaboration.revise", {"status": "info_requested"},
-             {"status": "proposed", "answer": question[1]}),
+            (
+                asked,
+                "partner",
+                "collaboration.request_info",
+                {"status": "proposed"},
+                {"status": "info_requested", "question": question[0]},
+            ),
+            (
+                c.proposed_at,
+                "centre",
+                "collaboration.revise",
+                {"status": "info_requested"},
+                {"status": "proposed", "answer": question[1]},
+            ),
         ]
     status = "proposed"
     if c.status == "declined":
-        steps.append((c.answered_at, "partner", "collaboration.decline", {"status": status},
-                      {"status": "declined", "reason": c.decline_reason}))
+        steps.append(
+            (
+                c.answered_at,
+                "partner",
+                "collaboration.decline",
+                {"status": status},
+                {"status": "declined", "reason": c.decline_reason},
+            )
+        )
         status = "declined"
     elif c.status == "expired":
-        steps.append((local_midnight(c.respond_by + timedelta(days=1), zone), "system:proposal-expiry",
-                      "collaboration.expire", {"status": status}, {"status": "expired"}))
+        steps.append(
+            (
+                local_midnight(c.respond_by + timedelta(days=1), zone),
+                "system:proposal-expiry",
+                "collaboration.expire",
+                {"status": status},
+                {"status": "expired"},
+            )
+        )
         status = "expired"
     elif c.status == "info_requested":
-        steps.append((c.answered_at, "partner", "collaboration.request_info", {"status": status},
-                      {"status": "info_requested", "question": c.info_question}))
+        steps.append(
+            (
+                c.answered_at,
+                "partner",
+                "collaboration.request_info",
+                {"status": status},
+                {"status": "info_requested", "question": c.info_question},
+            )
+        )
         status = "info_requested"
     elif c.answered_at is not None:
-        steps.append((c.answered_at, "partner", "collaboration.accept", {"status": status},
-                      {"status": "accepted"}))
+        steps.append(
+            (c.answered_at, "partner", "collaboration.accept", {"status": status}, {"status": "accepted"})
+        )
         status = "accepted"
         started = local_midnight(c.starts_on, zone)
         if c.status in ("active", "completed") or (cancelled and cancelled[0] > started):
-            steps.append((max(started, c.answered_at + timedelta(minutes=5)), "system:lifecycle",
-                          "collaboration.activate", {"status": status}, {"status": "active"}))
+            steps.append(
+                (
+                    max(started, c.answered_at + timedelta(minutes=5)),
+                    "system:lifecycle",
+                    "collaboration.activate",
+                    {"status": status},
+                    {"status": "active"},
+                )
+            )
             status = "active"
         if c.status == "completed":
-            steps.append((completed_at, "centre", "collaboration.complete", {"status": status},
-                          {"status": "completed"}))
+            steps.append(
+                (
+                    completed_at,
+                    "centre",
+                    "collaboration.complete",
+                    {"status": status},
+                    {"status": "completed"},
+                )
+            )
     if cancelled is not None:
-        steps.append((cancelled[0], "centre", "collaboration.cancel", {"status": status},
-                      {"status": "cancelled", "reason": cancelled[1]}))
+        steps.append(
+            (
+                cancelled[0],
+                "centre",
+                "collaboration.cancel",
+                {"status": status},
+                {"status": "cancelled", "reason": cancelled[1]},
+            )
+        )
     c.history.extend(steps)
 
 
@@ -129,17 +194,41 @@ def activity_history(a: Activity, reported_at: datetime | None) -> None:
     planned = stamp(a.date - timedelta(days=21))
     a.history.append((planned, "centre", "activity.plan", None, {"status": "planned"}))
     if a.confirmed:
-        a.history.append((stamp(a.date - timedelta(days=14), 5), "partner", "activity.confirm",
-                          {"confirmed_at": None}, {"confirmed_at": stamp(a.date - timedelta(days=14), 5)
-                                                   .isoformat()}))
+        a.history.append(
+            (
+                stamp(a.date - timedelta(days=14), 5),
+                "partner",
+                "activity.confirm",
+                {"confirmed_at": None},
+                {"confirmed_at": stamp(a.date - timedelta(days=14), 5).isoformat()},
+            )
+        )
     if a.status == "held":
-        a.history.append((reported_at, "centre", "activity.report", {"status": "planned"},
-                          {"status": "held", "participants": a.participants,
-                           "umkm_reached": a.umkm_reached, "notes": a.notes,
-                           "document_ref": a.document_ref}))
+        a.history.append(
+            (
+                reported_at,
+                "centre",
+                "activity.report",
+                {"status": "planned"},
+                {
+                    "status": "held",
+                    "participants": a.participants,
+                    "umkm_reached": a.umkm_reached,
+                    "notes": a.notes,
+                    "document_ref": a.document_ref,
+                },
+            )
+        )
     elif a.status == "cancelled":
-        a.history.append((stamp(a.date - timedelta(days=3)), "centre", "activity.cancel",
-                          {"status": "planned"}, {"status": "cancelled", "reason": a.notes}))
+        a.history.append(
+            (
+                stamp(a.date - timedelta(days=3)),
+                "centre",
+                "activity.cancel",
+                {"status": "planned"},
+                {"status": "cancelled", "reason": a.notes},
+            )
+        )
 
 
 def reported_at(a: Activity) -> datetime | None:
@@ -147,22 +236,29 @@ def reported_at(a: Activity) -> datetime | None:
 
 
 def _outcome(rng: random.Random, a: Activity, code: str, number: int) -> None:
-    a.notes = rng.choice(cat.OUTCOME_NOTES[a.type]).format(umkm=a.umkm_reached,
-                                                           part=a.participants)
+    a.notes = rng.choice(cat.OUTCOME_NOTES[a.type]).format(umkm=a.umkm_reached, part=a.participants)
     a.document_ref = f"DH/PLUT-{code}/{a.date.year}/{number:03d}"
 
 
 def _held(rng, collab: Collab, kind: str, title: str, day: date, code: str, number: int) -> Activity:
     participants = rng.randint(10, 120)
-    a = Activity(collab, kind, title, day, "held", participants,
-                 rng.randint(max(1, participants * 6 // 10), participants), confirmed=rng.random() < 0.8)
+    a = Activity(
+        collab,
+        kind,
+        title,
+        day,
+        "held",
+        participants,
+        rng.randint(max(1, participants * 6 // 10), participants),
+        confirmed=rng.random() < 0.8,
+    )
     _outcome(rng, a, code, number)
     return a
 
 
 def plan_2023(regencies: dict[str, str], zones: dict[str, str]) -> tuple[list[Collab], list[Activity]]:
     """The 2023 collaborations (every partner, the 32 centres) and their activities."""
-    rng = random.Random(SEED + 2)
+    rng = random.Random(SEED + 2)  # nosec B311  # reproducible demo data, not a secret
     kinds = dict(cat.NATIONAL_PARTNERS) | {n: k for _c, n, k in cat.LOCAL_PARTNERS}
     pairs = [(code, name) for code, name, _kind in cat.LOCAL_PARTNERS]
     for name, _kind in cat.NATIONAL_PARTNERS:
@@ -199,11 +295,27 @@ def plan_2023(regencies: dict[str, str], zones: dict[str, str]) -> tuple[list[Co
             asked = first + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5))
             proposed = asked + timedelta(days=rng.randint(1, 3), hours=rng.randint(1, 6))
         answered = proposed + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 6))
-        c = Collab(centre=code, partner=name, title=title, service_area=area, starts_on=starts,
-                   ends_on=ends, respond_by=respond_by, target_umkm=rng.randrange(10, 201, 5),
-                   status="completed", proposed_at=proposed, answered_at=answered)
-        collaboration_history(c, zones[code], question=question, asked=asked, first_proposed=first,
-                              completed_at=stamp(ends + timedelta(days=rng.randint(1, 12)), 4))
+        c = Collab(
+            centre=code,
+            partner=name,
+            title=title,
+            service_area=area,
+            starts_on=starts,
+            ends_on=ends,
+            respond_by=respond_by,
+            target_umkm=rng.randrange(10, 201, 5),
+            status="completed",
+            proposed_at=proposed,
+            answered_at=answered,
+        )
+        collaboration_history(
+            c,
+            zones[code],
+            question=question,
+            asked=asked,
+            first_proposed=first,
+            completed_at=stamp(ends + timedelta(days=rng.randint(1, 12)), 4),
+        )
         collabs.append(c)
         picks = rng.sample(cat.ACTIVITY_KINDS[area], 2 if i in doubles else 1)
         for kind, activity_title in picks:
@@ -228,8 +340,11 @@ def _unanswered_and_refused_2023(rng, regencies, zones, taken) -> list[Collab]:
     """Proposals of 2023 that came to nothing: declined, expired, cancelled; none counts."""
     national = [name for name, _kind in cat.NATIONAL_PARTNERS]
     kinds = dict(cat.NATIONAL_PARTNERS)
-    outcomes = (["declined"] * len(cat.DECLINE_REASONS) + ["expired"] * 4
-                + ["cancelled"] * len(cat.COLLABORATION_CANCEL_REASONS))
+    outcomes = (
+        ["declined"] * len(cat.DECLINE_REASONS)
+        + ["expired"] * 4
+        + ["cancelled"] * len(cat.COLLABORATION_CANCEL_REASONS)
+    )
     declines, cancels = iter(cat.DECLINE_REASONS), iter(cat.COLLABORATION_CANCEL_REASONS)
     made = []
     for n, outcome in enumerate(outcomes):
@@ -245,9 +360,19 @@ def _unanswered_and_refused_2023(rng, regencies, zones, taken) -> list[Collab]:
         respond_by = starts - timedelta(days=rng.randint(10, 20))
         proposed = stamp(respond_by - timedelta(days=rng.randint(14, 30)), rng.choice((1, 2, 3)))
         answered = proposed + timedelta(days=rng.randint(2, 12), hours=rng.randint(0, 6))
-        c = Collab(centre=code, partner=name, title=title, service_area=area, starts_on=starts,
-                   ends_on=ends, respond_by=respond_by, target_umkm=rng.randrange(20, 121, 5),
-                   status=outcome, proposed_at=proposed, answered_at=None)
+        c = Collab(
+            centre=code,
+            partner=name,
+            title=title,
+            service_area=area,
+            starts_on=starts,
+            ends_on=ends,
+            respond_by=respond_by,
+            target_umkm=rng.randrange(20, 121, 5),
+            status=outcome,
+            proposed_at=proposed,
+            answered_at=None,
+        )
         cancelled = None
         if outcome == "declined":
             c.answered_at, c.decline_reason = answered, next(declines)
@@ -264,25 +389,36 @@ def _unanswered_and_refused_2023(rng, regencies, zones, taken) -> list[Collab]:
 def plan_current(zones: dict[str, str]) -> tuple[list[Collab], list[Activity]]:
     """Late-2026 collaborations in every state, for the dashboards and the scheduled jobs; none
     starts in 2023."""
-    rng = random.Random(SEED + 3)
+    rng = random.Random(SEED + 3)  # nosec B311  # reproducible demo data, not a secret
     collabs = []
     for row in cat.CURRENT_COLLABORATIONS:
         code, partner, status, area, title, starts, ends, respond_by, proposed, answered, text = row
         c = Collab(
-            centre=code, partner=partner, title=title, service_area=area, starts_on=starts,
-            ends_on=ends, respond_by=respond_by, target_umkm=40 + 5 * len(collabs),
-            status=status, proposed_at=_utc(proposed), answered_at=_utc(answered),
+            centre=code,
+            partner=partner,
+            title=title,
+            service_area=area,
+            starts_on=starts,
+            ends_on=ends,
+            respond_by=respond_by,
+            target_umkm=40 + 5 * len(collabs),
+            status=status,
+            proposed_at=_utc(proposed),
+            answered_at=_utc(answered),
             decline_reason=text if status == "declined" else None,
             info_question=text if status == "info_requested" else None,
         )
         history = cat.CURRENT_HISTORY.get(title, {})
         collaboration_history(
-            c, zones[code],
-            question=history.get("question"), asked=_utc(history.get("asked")),
+            c,
+            zones[code],
+            question=history.get("question"),
+            asked=_utc(history.get("asked")),
             first_proposed=_utc(history.get("first_proposed")),
             completed_at=_utc(history.get("completed")),
             cancelled=(_utc(history["cancelled"][0]), history["cancelled"][1])
-            if "cancelled" in history else None,
+            if "cancelled" in history
+            else None,
         )
         collabs.append(c)
     by_title = {c.title: c for c in collabs}
@@ -291,8 +427,9 @@ def plan_current(zones: dict[str, str]) -> tuple[list[Collab], list[Activity]]:
         cat.CURRENT_ACTIVITIES, start=1
     ):
         collab = by_title[collab_title]
-        a = Activity(collab, kind, title, day, status, participants, reached,
-                     confirmed=status == "held" or n % 2 == 0)
+        a = Activity(
+            collab, kind, title, day, status, participants, reached, confirmed=status == "held" or n % 2 == 0
+        )
         if status == "held":
             _outcome(rng, a, collab.centre, 100 + n)
         elif status == "cancelled":

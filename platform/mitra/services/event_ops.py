@@ -54,19 +54,20 @@ def status(session: Session) -> dict:
     }
 
 
-def tail(session: Session, *, groups=None, since: int = 10, follow: bool = True,
-         poll: float = 0.5) -> Iterator[dict]:
+def tail(
+    session: Session, *, groups=None, since: int = 10, follow: bool = True, poll: float = 0.5
+) -> Iterator[dict]:
     """Yield handled events oldest first: the last `since`, then new ones as they come."""
-    query = (
-        select(processed_events.c.handled_at, processed_events.c.consumer, processed_events.c.event_id,
-               outbox.c.type, outbox.c.subject)
-        .join(outbox, outbox.c.event_id == processed_events.c.event_id, isouter=True)
-    )
+    query = select(
+        processed_events.c.handled_at,
+        processed_events.c.consumer,
+        processed_events.c.event_id,
+        outbox.c.type,
+        outbox.c.subject,
+    ).join(outbox, outbox.c.event_id == processed_events.c.event_id, isouter=True)
     if groups:
         query = query.where(processed_events.c.consumer.in_(groups))
-    recent = session.execute(
-        query.order_by(processed_events.c.handled_at.desc()).limit(since)
-    ).all()
+    recent = session.execute(query.order_by(processed_events.c.handled_at.desc()).limit(since)).all()
     session.rollback()
     seen: set[tuple[str, str]] = set()
     last = None
@@ -129,11 +130,20 @@ def replay(session: Session, broker_url: str, *, ids: list[int] | None, group: s
     connection = connect(broker_url)
     publisher = Publisher(connection)
     try:
-        ok, failed = publisher.publish([
-            OutgoingMessage(row.event_id, row.type, row.envelope, "", topology.queue_name(row.consumer),
-                            True, {"x-attempts": 0, "x-replayed": 1})
-            for row in rows
-        ])
+        ok, failed = publisher.publish(
+            [
+                OutgoingMessage(
+                    row.event_id,
+                    row.type,
+                    row.envelope,
+                    "",
+                    topology.queue_name(row.consumer),
+                    True,
+                    {"x-attempts": 0, "x-replayed": 1},
+                )
+                for row in rows
+            ]
+        )
     finally:
         publisher.close()
         connection.release()

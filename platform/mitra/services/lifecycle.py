@@ -78,12 +78,14 @@ TRANSITIONS: dict[str, Transition] = {
     for t in (
         Transition("propose", (S.DRAFT,), S.PROPOSED, CENTRE, catalogue.CollaborationProposed),
         Transition("accept", (S.PROPOSED,), S.ACCEPTED, PARTNER, catalogue.CollaborationAccepted),
+        Transition("decline", (S.PROPOSED,), S.DECLINED, PARTNER, catalogue.CollaborationDeclined, "reason"),
         Transition(
-            "decline", (S.PROPOSED,), S.DECLINED, PARTNER, catalogue.CollaborationDeclined, "reason"
-        ),
-        Transition(
-            "request_info", (S.PROPOSED,), S.INFO_REQUESTED, PARTNER,
-            catalogue.CollaborationInfoRequested, "question",
+            "request_info",
+            (S.PROPOSED,),
+            S.INFO_REQUESTED,
+            PARTNER,
+            catalogue.CollaborationInfoRequested,
+            "question",
         ),
         Transition(
             "revise", (S.INFO_REQUESTED,), S.PROPOSED, CENTRE, catalogue.CollaborationRevised, "answer"
@@ -91,12 +93,20 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("expire", (S.PROPOSED,), S.EXPIRED, SYSTEM, catalogue.CollaborationExpired),
         Transition("activate", (S.ACCEPTED,), S.ACTIVE, SYSTEM, catalogue.CollaborationActivated),
         Transition(
-            "complete", (S.ACTIVE,), S.COMPLETED, CENTRE | SYSTEM, catalogue.CollaborationCompleted,
+            "complete",
+            (S.ACTIVE,),
+            S.COMPLETED,
+            CENTRE | SYSTEM,
+            catalogue.CollaborationCompleted,
             "summary",
         ),
         Transition(
-            "cancel", (S.DRAFT, S.PROPOSED, S.INFO_REQUESTED, S.ACCEPTED, S.ACTIVE), S.CANCELLED,
-            CENTRE, catalogue.CollaborationCancelled, "reason",
+            "cancel",
+            (S.DRAFT, S.PROPOSED, S.INFO_REQUESTED, S.ACCEPTED, S.ACTIVE),
+            S.CANCELLED,
+            CENTRE,
+            catalogue.CollaborationCancelled,
+            "reason",
         ),
     )
 }
@@ -111,9 +121,7 @@ PROPOSAL = ("title", "service_area", "description", "starts_on", "ends_on", "res
 def available(collaboration: Collaboration, principal: Principal) -> list[str]:
     """The verbs `principal` may take on `collaboration` now."""
     return [
-        t.verb
-        for t in TRANSITIONS.values()
-        if collaboration.status in t.sources and principal.role in t.who
+        t.verb for t in TRANSITIONS.values() if collaboration.status in t.sources and principal.role in t.who
     ]
 
 
@@ -158,8 +166,7 @@ def transition(
     now = clock()
     changes: dict[str, Any] = {"status": step.target}
     if step.target == S.PROPOSED:
-        changes.update(respond_by=_response_date(collaboration, clock), proposed_at=now,
-                       info_question=None)
+        changes.update(respond_by=_response_date(collaboration, clock), proposed_at=now, info_question=None)
     if verb in ("accept", "decline", "request_info"):
         changes["answered_at"] = now
     if verb == "decline":
@@ -205,8 +212,10 @@ def extend(
         before={"ends_on": previous.isoformat()},
         after={"ends_on": ends_on.isoformat()},
     )
-    emit(session, catalogue.CollaborationExtended(
-        **event_data(collaboration, actor, collaboration.status, None)))
+    emit(
+        session,
+        catalogue.CollaborationExtended(**event_data(collaboration, actor, collaboration.status, None)),
+    )
 
 
 def created(collaboration: Collaboration, actor: Principal, session: Session | None = None) -> None:

@@ -20,11 +20,13 @@ log = logging.getLogger("mitra.login_alerts")
 
 def recipients(account: User) -> list[User]:
     """The account's owner (while active) and every active ministry admin, each once."""
-    return list(db.session.scalars(
-        select(User).where(User.is_active.is_(True),
-                           or_(User.id == account.id, User.role == Role.MINISTRY_ADMIN))
-        .order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.is_active.is_(True), or_(User.id == account.id, User.role == Role.MINISTRY_ADMIN))
+            .order_by(User.id)
+        )
+    )
 
 
 def ceiling_reached(account: User, failures: int, addresses: int, window: timedelta) -> None:
@@ -35,12 +37,25 @@ def ceiling_reached(account: User, failures: int, addresses: int, window: timede
     for recipient in recipients(account):
         owner = recipient.id == account.id
         with force_locale(recipient.language):
-            subject = (_("Mitra: many failed sign-ins to your account") if owner else
-                       _("Mitra: many failed sign-ins to the account %(email)s", email=account.email))
-            text = render_template("web/email/failed_sign_ins.txt", recipient=recipient, account=account,
-                                   owner=owner, failures=failures, addresses=addresses, minutes=minutes)
+            subject = (
+                _("Mitra: many failed sign-ins to your account")
+                if owner
+                else _("Mitra: many failed sign-ins to the account %(email)s", email=account.email)
+            )
+            text = render_template(
+                "web/email/failed_sign_ins.txt",
+                recipient=recipient,
+                account=account,
+                owner=owner,
+                failures=failures,
+                addresses=addresses,
+                minutes=minutes,
+            )
         try:
             mail.send(recipient.email, subject, text)
         except (mail.SendFailed, mail.SendAmbiguous):
-            log.exception("the failed sign-ins alert about user %s to user %s could not be sent",
-                          account.id, recipient.id)
+            log.exception(
+                "the failed sign-ins alert about user %s to user %s could not be sent",
+                account.id,
+                recipient.id,
+            )

@@ -84,8 +84,9 @@ class SmtpTransport:
         s = self.settings
         try:
             if s.use_ssl:
-                smtp = smtplib.SMTP_SSL(s.server, s.port, timeout=s.timeout,
-                                        context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(
+                    s.server, s.port, timeout=s.timeout, context=ssl.create_default_context()
+                )
             else:
                 smtp = smtplib.SMTP(s.server, s.port, timeout=s.timeout)
             smtp.ehlo()
@@ -95,8 +96,10 @@ class SmtpTransport:
             if s.username:
                 smtp.login(s.username, s.password or "")
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendFailed(f"cannot open an SMTP session with {s.server}:{s.port}: {_say(exc)}",
-                             permanent=isinstance(exc, smtplib.SMTPAuthenticationError)) from exc
+            raise SendFailed(
+                f"cannot open an SMTP session with {s.server}:{s.port}: {_say(exc)}",
+                permanent=isinstance(exc, smtplib.SMTPAuthenticationError),
+            ) from exc
         return smtp
 
     def send(self, message: EmailMessage) -> None:
@@ -191,8 +194,12 @@ class FileTransport:
         partial = path.with_suffix(".eml.partial")
         partial.write_bytes(bytes(message))
         os.replace(partial, path)  # a reader never sees half a message
-        log.info("mail to %s, %r: written to %s (no MAIL_SERVER configured)",
-                 message["To"], str(message["Subject"]), path)
+        log.info(
+            "mail to %s, %r: written to %s (no MAIL_SERVER configured)",
+            message["To"],
+            str(message["Subject"]),
+            path,
+        )
 
     def close(self) -> None:
         pass
@@ -219,8 +226,10 @@ def transport_from(config: Mapping[str, Any]) -> Transport:
 def render(template: str, language: str, **context: Any) -> tuple[str, str]:
     """`mail/<language>/<template>.txt` and `.html`, rendered with the same context."""
     base = f"mail/{language}/{template}"
-    return (render_template(f"{base}.txt", language=language, **context),
-            render_template(f"{base}.html", language=language, **context))
+    return (
+        render_template(f"{base}.txt", language=language, **context),
+        render_template(f"{base}.html", language=language, **context),
+    )
 
 
 def compose(

@@ -134,18 +134,24 @@ class Rendered:
 
 
 def partner_users(session: Session, partner_id: int) -> list[User]:
-    return list(session.scalars(
-        select(User).where(User.partner_id == partner_id, User.role == Role.PARTNER_USER,
-                           User.is_active.is_(True)).order_by(User.id)
-    ))
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.partner_id == partner_id, User.role == Role.PARTNER_USER, User.is_active.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def centre_managers(session: Session, centre_id: int) -> list[User]:
-    return list(session.scalars(
-        select(User).options(joinedload(User.centre))
-        .where(User.centre_id == centre_id, User.role == Role.CENTRE_MANAGER, User.is_active.is_(True))
-        .order_by(User.id)
-    ))
+    return list(
+        session.scalars(
+            select(User)
+            .options(joinedload(User.centre))
+            .where(User.centre_id == centre_id, User.role == Role.CENTRE_MANAGER, User.is_active.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def centre_of(subject: Collaboration | Activity | Agreement) -> Centre:
@@ -171,11 +177,24 @@ def language_of(user: User) -> str:
 # -- in-app ------------------------------------------------------------------------------------
 
 
-def create(session: Session, user: User, kind: str, subject_id: int, *, at: datetime,
-           params: dict[str, Any] | None = None) -> Notification:
+def create(
+    session: Session,
+    user: User,
+    kind: str,
+    subject_id: int,
+    *,
+    at: datetime,
+    params: dict[str, Any] | None = None,
+) -> Notification:
     """One in-app notification, immediately visible (the caller commits)."""
-    notification = Notification(user_id=user.id, kind=kind, subject_type=KINDS[kind].subject_type,
-                                subject_id=subject_id, params=params or None, created_at=at)
+    notification = Notification(
+        user_id=user.id,
+        kind=kind,
+        subject_type=KINDS[kind].subject_type,
+        subject_id=subject_id,
+        params=params or None,
+        created_at=at,
+    )
     session.add(notification)
     session.flush()
     return notification
@@ -184,7 +203,10 @@ def create(session: Session, user: User, kind: str, subject_id: int, *, at: date
 def copy_claimed_reminders(session: Session, token: str, day: date, now: datetime) -> int:
     """The in-app copy of every reminder a sweep run just claimed (set-based: no row-by-row)."""
     claimed = select(
-        Reminder.recipient_id, Reminder.kind, Reminder.subject_type, Reminder.subject_id,
+        Reminder.recipient_id,
+        Reminder.kind,
+        Reminder.subject_type,
+        Reminder.subject_id,
         literal(now, Notification.created_at.type),
     ).where(Reminder.due_on == day, Reminder.claim_token == token)
     columns = ["user_id", "kind", "subject_type", "subject_id", "created_at"]
@@ -203,9 +225,12 @@ def search(user: User, unread: bool | None = None) -> Select:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(user: User, ident: int, clock: Callable[[], datetime] = utcnow) -> Notification:
@@ -219,7 +244,8 @@ def mark_read(user: User, ident: int, clock: Callable[[], datetime] = utcnow) ->
 
 def mark_all_read(user: User, clock: Callable[[], datetime] = utcnow) -> int:
     changed = db.session.execute(
-        update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=clock())
     ).rowcount
     db.session.commit()
@@ -231,9 +257,15 @@ def describe(notifications: Sequence[Notification], user: User) -> list[dict[str
     texts = Renderer(db.session, language_of(user)).render(notifications, check_due=False)
     return [
         {
-            "id": n.id, "kind": n.kind, "title": t.title if t else n.kind, "body": t.body if t else "",
-            "link": t.link if t else "", "subject_type": n.subject_type, "subject_id": n.subject_id,
-            "created_at": n.created_at, "read_at": n.read_at,
+            "id": n.id,
+            "kind": n.kind,
+            "title": t.title if t else n.kind,
+            "body": t.body if t else "",
+            "link": t.link if t else "",
+            "subject_type": n.subject_type,
+            "subject_id": n.subject_id,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
         }
         for n, t in zip(notifications, texts, strict=True)
     ]
@@ -274,8 +306,15 @@ class Renderer:
         facts["days"] = kind.days
         title = str(getattr(self.texts, f"{kind.macro}_title")(facts)).strip()
         body = " ".join(str(getattr(self.texts, f"{kind.macro}_body")(facts)).split())
-        return Rendered(kind.name, item.subject_type, item.subject_id, title, body,
-                        self.base_url + LINKS[kind.page](subject), centre_of(subject).zone)
+        return Rendered(
+            kind.name,
+            item.subject_type,
+            item.subject_id,
+            title,
+            body,
+            self.base_url + LINKS[kind.page](subject),
+            centre_of(subject).zone,
+        )
 
     def _load(self, subject_type: str, ids: Iterable[int]) -> dict[int, Any]:
         ids = sorted(set(ids))
@@ -283,12 +322,24 @@ class Renderer:
             return {}
         model, options = {
             "notification": (Notification, ()),
-            "collaboration": (Collaboration, (joinedload(Collaboration.centre),
-                                              joinedload(Collaboration.partner))),
-            "activity": (Activity, (joinedload(Activity.collaboration).joinedload(Collaboration.centre),
-                                    joinedload(Activity.collaboration).joinedload(Collaboration.partner))),
-            "agreement": (Agreement, (joinedload(Agreement.partnership).joinedload(Partnership.centre),
-                                      joinedload(Agreement.partnership).joinedload(Partnership.partner))),
+            "collaboration": (
+                Collaboration,
+                (joinedload(Collaboration.centre), joinedload(Collaboration.partner)),
+            ),
+            "activity": (
+                Activity,
+                (
+                    joinedload(Activity.collaboration).joinedload(Collaboration.centre),
+                    joinedload(Activity.collaboration).joinedload(Collaboration.partner),
+                ),
+            ),
+            "agreement": (
+                Agreement,
+                (
+                    joinedload(Agreement.partnership).joinedload(Partnership.centre),
+                    joinedload(Agreement.partnership).joinedload(Partnership.partner),
+                ),
+            ),
         }[subject_type]
         rows = self.session.scalars(select(model).options(*options).where(model.id.in_(ids)))
         return {row.id: row for row in rows.unique()}
@@ -302,20 +353,33 @@ class Renderer:
         if subject_type == "activity":
             activity_types = getattr(self.texts, "activity_types", {})
             facts = self._collaboration(subject.collaboration)
-            facts.update(activity=subject.title or activity_types.get(subject.type, subject.type),
-                         date=self.day(subject.date), location=subject.location or "",
-                         notes=subject.notes or "")
+            facts.update(
+                activity=subject.title or activity_types.get(subject.type, subject.type),
+                date=self.day(subject.date),
+                location=subject.location or "",
+                notes=subject.notes or "",
+            )
             return facts
         partnership = subject.partnership
         label = {"mou": "MoU", "pks": "PKS"}.get(subject.kind, subject.kind.upper())
         named = subject.number if label.upper() in subject.number.upper() else f"{label} {subject.number}"
-        return {"agreement": named, "number": subject.number,
-                "centre": partnership.centre.name, "partner": partnership.partner.name,
-                "valid_until": self.day(subject.valid_until)}
+        return {
+            "agreement": named,
+            "number": subject.number,
+            "centre": partnership.centre.name,
+            "partner": partnership.partner.name,
+            "valid_until": self.day(subject.valid_until),
+        }
 
     def _collaboration(self, c: Collaboration) -> dict[str, Any]:
-        return {"title": c.title, "centre": c.centre.name, "partner": c.partner.name,
-                "respond_by": self.day(c.respond_by), "starts_on": self.day(c.starts_on),
-                "reason": c.decline_reason or "", "question": c.info_question or "",
-                "ends_on": self.day(c.ends_on), "summary": c.closing_summary or ""}
-
+        return {
+            "title": c.title,
+            "centre": c.centre.name,
+            "partner": c.partner.name,
+            "respond_by": self.day(c.respond_by),
+            "starts_on": self.day(c.starts_on),
+            "reason": c.decline_reason or "",
+            "question": c.info_question or "",
+            "ends_on": self.day(c.ends_on),
+            "summary": c.closing_summary or "",
+        }

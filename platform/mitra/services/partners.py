@@ -76,8 +76,12 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Partner:
     db.session.add(partner)
     lifecycle.flush_unique(f"a partner named {name!r} exists already", "name")
     audit.record(
-        db.session, actor=principal.actor, action="partner.create", subject_type="partner",
-        subject_id=partner.id, after={"name": name, "type": partner.type, "scope": scope},
+        db.session,
+        actor=principal.actor,
+        action="partner.create",
+        subject_type="partner",
+        subject_id=partner.id,
+        after={"name": name, "type": partner.type, "scope": scope},
     )
     db.session.commit()
     return partner
@@ -99,9 +103,7 @@ def update(
     ):
         allowed = ("name", "type")
     else:
-        raise Forbidden(
-            "only a ministry admin, or the centre that registered a local partner, may change it"
-        )
+        raise Forbidden("only a ministry admin, or the centre that registered a local partner, may change it")
     if precondition:
         precondition(partner)
     if "name" in changes and changes["name"] != partner.name:
@@ -153,6 +155,7 @@ def partnership_for(principal: Principal, centre_id: int, partner_id: int) -> Pa
 
     Runs inside the caller's transaction; a concurrent first time is settled by the unique
     key (centre, partner) and a savepoint."""
+
     def existing() -> Partnership | None:
         return db.session.scalar(
             select(Partnership).where(
@@ -173,8 +176,11 @@ def partnership_for(principal: Principal, centre_id: int, partner_id: int) -> Pa
             raise
         return found
     audit.record(
-        db.session, actor=principal.actor, action="partnership.create", subject_type="partnership",
-        subject_id=partnership.id, after={"centre_id": centre_id, "partner_id": partner_id,
-                                          "status": partnership.status},
+        db.session,
+        actor=principal.actor,
+        action="partnership.create",
+        subject_type="partnership",
+        subject_id=partnership.id,
+        after={"centre_id": centre_id, "partner_id": partner_id, "status": partnership.status},
     )
     return partnership

@@ -285,10 +285,18 @@ def _facts_query(ids: list[int] | None) -> Select:
     p = Partnership
     return (
         select(
-            p.id, p.status, p.status_changed_at, Centre.zone,
-            collaborations.c.live, collaborations.c.accepted, collaborations.c.last_accepted_at,
-            collaborations.c.last_completed_at, held.c.last_held_on, agreements.c.last_signed_on,
-            agreements.c.last_recorded_at, agreements.c.latest_valid_until,
+            p.id,
+            p.status,
+            p.status_changed_at,
+            Centre.zone,
+            collaborations.c.live,
+            collaborations.c.accepted,
+            collaborations.c.last_accepted_at,
+            collaborations.c.last_completed_at,
+            held.c.last_held_on,
+            agreements.c.last_signed_on,
+            agreements.c.last_recorded_at,
+            agreements.c.latest_valid_until,
         )  # fmt: skip
         .join(Centre, Centre.id == p.centre_id)
         .outerjoin(collaborations, collaborations.c.partnership_id == p.id)

@@ -132,24 +132,45 @@ def claim_statement(dialect: str, due: list[tuple[str, Select]]):
     for kind, query in due:
         rows = query.subquery()
         held = rows.c.preference == EmailPreference.DIGEST
-        sources.append(select(
-            literal(kind).label("kind"), literal(notifications.KINDS[kind].subject_type).label("st"),
-            rows.c.subject_id, rows.c.recipient_id, p["due_on"].label("due_on"), p["due_at"].label("due_at"),
-            case((held, literal(R.HELD.value)), else_=literal(R.PENDING.value)).label("status"),
-            literal(0).label("attempts"), case((held, null()), else_=p["due_at"]).label("next_attempt_at"),
-        ))
+        sources.append(
+            select(
+                literal(kind).label("kind"),
+                literal(notifications.KINDS[kind].subject_type).label("st"),
+                rows.c.subject_id,
+                rows.c.recipient_id,
+                p["due_on"].label("due_on"),
+                p["due_at"].label("due_at"),
+                case((held, literal(R.HELD.value)), else_=literal(R.PENDING.value)).label("status"),
+                literal(0).label("attempts"),
+                case((held, null()), else_=p["due_at"]).label("next_attempt_at"),
+            )
+        )
     every = union_all(*sources).subquery()
     # The WHERE lets SQLite parse INSERT ... SELECT ... ON CONFLICT.
-    source = select(every, p["token"].label("token"), p["now"].label("created_at"),
-                    p["now"].label("updated_at")).where(true())
-    columns = ["kind", "subject_type", "subject_id", "recipient_id", "due_on", "due_at", "status",
-               "attempts", "next_attempt_at", "claim_token", "created_at", "updated_at"]
+    source = select(
+        every, p["token"].label("token"), p["now"].label("created_at"), p["now"].label("updated_at")
+    ).where(true())
+    columns = [
+        "kind",
+        "subject_type",
+        "subject_id",
+        "recipient_id",
+        "due_on",
+        "due_at",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claim_token",
+        "created_at",
+        "updated_at",
+    ]
     # On the Table, not the mapped class: with parameters, an ORM insert would be a bulk insert.
     return insert_or_skip(dialect, Reminder.__table__).from_select(columns, source).on_conflict_do_nothing()
 
 
-def claim(session: Session, statement, *, window: Window, token: str, now: datetime,
-          params: Mapping[str, Any]) -> int:
+def claim(
+    session: Session, statement, *, window: Window, token: str, now: datetime, params: Mapping[str, Any]
+) -> int:
     """Run a claim statement for one window; returns how many reminders were new. The caller
     commits."""
     values = {"due_on": window.day, "due_at": window.due_at, "token": token, "now": now, **params}
@@ -162,10 +183,17 @@ def stage_copy(session: Session, notification: Notification, user: User, at: dat
     for the digest. Its subject is the notification, so each event mails each person once."""
     held = user.email_preference == EmailPreference.DIGEST
     reminder = Reminder(
-        kind=notification.kind, subject_type="notification", subject_id=notification.id,
-        recipient_id=user.id, due_on=at.astimezone(notifications.zone_of(user)).date(), due_at=at,
-        status=R.HELD if held else R.PENDING, attempts=0, next_attempt_at=None if held else at,
-        created_at=at, updated_at=at,
+        kind=notification.kind,
+        subject_type="notification",
+        subject_id=notification.id,
+        recipient_id=user.id,
+        due_on=at.astimezone(notifications.zone_of(user)).date(),
+        due_at=at,
+        status=R.HELD if held else R.PENDING,
+        attempts=0,
+        next_attempt_at=None if held else at,
+        created_at=at,
+        updated_at=at,
     )
     session.add(reminder)
     return reminder
@@ -177,7 +205,8 @@ def claim_digests(session: Session, now: datetime, windows: list[Window]) -> int
     claimed = 0
     for window in windows:
         waiting = session.scalars(
-            select(Reminder.recipient_id).distinct()
+            select(Reminder.recipient_id)
+            .distinct()
             .join(User, User.id == Reminder.recipient_id)
             .outerjoin(Centre, Centre.id == User.centre_id)
             .where(Reminder.status == R.HELD, Reminder.due_at <= now, zone.in_(window.zones))
@@ -185,17 +214,29 @@ def claim_digests(session: Session, now: datetime, windows: list[Window]) -> int
         session.commit()
         for user_id in waiting:
             digest_id = session.scalar(
-                insert_or_skip(session, Reminder).values(
-                    kind=DIGEST, subject_type="user", subject_id=user_id, recipient_id=user_id,
-                    due_on=window.day, due_at=window.due_at, status=R.PENDING, attempts=0,
-                    next_attempt_at=window.due_at, created_at=now, updated_at=now,
-                ).on_conflict_do_nothing().returning(Reminder.id)
+                insert_or_skip(session, Reminder)
+                .values(
+                    kind=DIGEST,
+                    subject_type="user",
+                    subject_id=user_id,
+                    recipient_id=user_id,
+                    due_on=window.day,
+                    due_at=window.due_at,
+                    status=R.PENDING,
+                    attempts=0,
+                    next_attempt_at=window.due_at,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing()
+                .returning(Reminder.id)
             )
             if digest_id is not None:
                 session.execute(
                     update(Reminder)
-                    .where(Reminder.recipient_id == user_id, Reminder.status == R.HELD,
-                           Reminder.due_at <= now)
+                    .where(
+                        Reminder.recipient_id == user_id, Reminder.status == R.HELD, Reminder.due_at <= now
+                    )
                     .values(status=R.DIGESTED, digest_id=digest_id, updated_at=now)
                 )
                 claimed += 1
@@ -206,8 +247,9 @@ def claim_digests(session: Session, now: datetime, windows: list[Window]) -> int
 # -- sending -----------------------------------------------------------------------------------
 
 
-def dispatch(session: Session, now: datetime, transport: Transport | None = None,
-             policy: MailPolicy | None = None) -> Counter:
+def dispatch(
+    session: Session, now: datetime, transport: Transport | None = None, policy: MailPolicy | None = None
+) -> Counter:
     """Send every row due by `now` (pending, or failed and due for a retry)."""
     policy = policy or MailPolicy.from_config(current_app.config)
     own_transport = transport is None
@@ -232,8 +274,7 @@ def dispatch(session: Session, now: datetime, transport: Transport | None = None
     return +counts
 
 
-def send_one(session: Session, ident: int, now: datetime, transport: Transport,
-             policy: MailPolicy) -> str:
+def send_one(session: Session, ident: int, now: datetime, transport: Transport, policy: MailPolicy) -> str:
     """Take the row (compare-and-set), send it, record the outcome; returns the new status."""
     taken = session.execute(
         update(Reminder)
@@ -271,10 +312,16 @@ def send_one(session: Session, ident: int, now: datetime, transport: Transport,
 def _failed(session, ident, now, attempts, error, permanent, policy) -> str:
     retry = not permanent and attempts < policy.max_attempts
     delay = timedelta(seconds=policy.retry_base_seconds * 2 ** (attempts - 1))
-    log.warning("reminder %s: attempt %d failed%s: %s", ident, attempts,
-                f"; retrying in {delay}" if retry else "; giving up", error)
-    return _finish(session, ident, now, status=R.FAILED, last_error=error,
-                   next_attempt_at=now + delay if retry else None)
+    log.warning(
+        "reminder %s: attempt %d failed%s: %s",
+        ident,
+        attempts,
+        f"; retrying in {delay}" if retry else "; giving up",
+        error,
+    )
+    return _finish(
+        session, ident, now, status=R.FAILED, last_error=error, next_attempt_at=now + delay if retry else None
+    )
 
 
 def _finish(session: Session, ident: int, now: datetime, **values: Any) -> str:
@@ -285,9 +332,14 @@ def _finish(session: Session, ident: int, now: datetime, **values: Any) -> str:
 
 def _sent_facts(reminder: Reminder) -> dict[str, Any]:
     """The ReminderSent data, read while the row is loaded (no query once the mail is out)."""
-    return {"reminder_id": reminder.id, "kind": reminder.kind, "recipient_id": reminder.recipient_id,
-            "subject_type": reminder.subject_type, "subject_id": reminder.subject_id,
-            "due_on": reminder.due_on}
+    return {
+        "reminder_id": reminder.id,
+        "kind": reminder.kind,
+        "recipient_id": reminder.recipient_id,
+        "subject_type": reminder.subject_type,
+        "subject_id": reminder.subject_id,
+        "due_on": reminder.due_on,
+    }
 
 
 def compose(session: Session, reminder: Reminder, now: datetime) -> EmailMessage | None:
@@ -321,8 +373,16 @@ def compose(session: Session, reminder: Reminder, now: datetime) -> EmailMessage
         text, html = mail.render("message", language, subject=subject, item=item, **context)
     # For filters and operators: what the message is, and about which record.
     headers = {"X-Mitra-Kind": reminder.kind, "X-Mitra-Subject": about}
-    return mail.compose(formataddr((user.name, user.email)), subject, text, html, headers=headers,
-                        message_id=f"mitra-reminder-{reminder.id}", language=language, when=now)
+    return mail.compose(
+        formataddr((user.name, user.email)),
+        subject,
+        text,
+        html,
+        headers=headers,
+        message_id=f"mitra-reminder-{reminder.id}",
+        language=language,
+        when=now,
+    )
 
 
 def release_stuck(session: Session, now: datetime, policy: MailPolicy) -> int:
@@ -331,8 +391,11 @@ def release_stuck(session: Session, now: datetime, policy: MailPolicy) -> int:
     released = session.execute(
         update(Reminder)
         .where(Reminder.status == R.SENDING, Reminder.updated_at < now - policy.sending_timeout)
-        .values(status=R.UNKNOWN, updated_at=now,
-                last_error="the sender stopped while sending; whether the message left is unknown")
+        .values(
+            status=R.UNKNOWN,
+            updated_at=now,
+            last_error="the sender stopped while sending; whether the message left is unknown",
+        )
     ).rowcount
     session.commit()
     return released
@@ -344,8 +407,10 @@ def release_stuck(session: Session, now: datetime, policy: MailPolicy) -> int:
 def ambiguous(session: Session) -> list[tuple[Reminder, User]]:
     """Rows whose outcome is unknown, oldest first, with their recipients."""
     rows = session.execute(
-        select(Reminder, User).join(User, User.id == Reminder.recipient_id)
-        .where(Reminder.status == R.UNKNOWN).order_by(Reminder.updated_at, Reminder.id)
+        select(Reminder, User)
+        .join(User, User.id == Reminder.recipient_id)
+        .where(Reminder.status == R.UNKNOWN)
+        .order_by(Reminder.updated_at, Reminder.id)
     ).all()
     return [(reminder, user) for reminder, user in rows]
 
@@ -365,7 +430,14 @@ def resolve(session: Session, ident: int, outcome: str, *, actor: str, now: date
     reminder.status = RESOLUTIONS[outcome]
     reminder.next_attempt_at = now if outcome == "resend" else None
     reminder.updated_at = now
-    audit.record(session, actor=actor, action=f"reminder.{outcome}", subject_type="reminder",
-                 subject_id=reminder.id, before={"status": before}, after={"status": reminder.status})
+    audit.record(
+        session,
+        actor=actor,
+        action=f"reminder.{outcome}",
+        subject_type="reminder",
+        subject_id=reminder.id,
+        before={"status": before},
+        after={"status": reminder.status},
+    )
     session.commit()
     return reminder

@@ -54,9 +54,7 @@ def collaboration_criterion(principal: Principal) -> ColumnElement[bool]:
     if principal.role == Role.CENTRE_MANAGER:
         return Collaboration.centre_id == principal.centre_id
     if principal.role == Role.PARTNER_USER:
-        return and_(
-            Collaboration.partner_id == principal.partner_id, Collaboration.proposed_at.is_not(None)
-        )
+        return and_(Collaboration.partner_id == principal.partner_id, Collaboration.proposed_at.is_not(None))
     return false()
 
 
@@ -132,8 +130,11 @@ def collaboration_history(principal: Principal, ident: int) -> Select:
         proposal = aliased(AuditEntry)  # apart from the outer query over the same table
         first = (
             select(func.min(proposal.id))
-            .where(proposal.subject_type == "collaboration", proposal.subject_id == ident,
-                   proposal.action == "collaboration.propose")
+            .where(
+                proposal.subject_type == "collaboration",
+                proposal.subject_id == ident,
+                proposal.action == "collaboration.propose",
+            )
             .scalar_subquery()
         )
         # No proposal on record: nothing to show (NULL compares false), never the drafts.
@@ -198,9 +199,14 @@ def collaboration(
         raise NotFound("collaboration", ident)
     lock = for_update and db.session.get_bind().dialect.name == "postgresql"
     statement = _collaboration_by_id(principal.role, lock, with_centre)
-    found = db.session.scalar(statement, {
-        "ident": ident, "scope_centre_id": principal.centre_id, "scope_partner_id": principal.partner_id,
-    })
+    found = db.session.scalar(
+        statement,
+        {
+            "ident": ident,
+            "scope_centre_id": principal.centre_id,
+            "scope_partner_id": principal.partner_id,
+        },
+    )
     if found is None:
         raise NotFound("collaboration", ident)
     return found

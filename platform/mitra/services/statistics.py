@@ -86,9 +86,7 @@ def recount_partnership(session: Session, centre_id: int, partner_id: int) -> No
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new rows may still refer to it
     )
     for table in TABLES:
-        session.execute(
-            delete(table).where(table.c.centre_id == centre_id, table.c.partner_id == partner_id)
-        )
+        session.execute(delete(table).where(table.c.centre_id == centre_id, table.c.partner_id == partner_id))
     _compile(session, (centre_id, partner_id, partnership_id))
 
 
@@ -106,17 +104,12 @@ def recompute_statistics(session: Session) -> dict[str, int]:
     # Most rows are new: give the planner their statistics now rather than at autovacuum's leisure.
     for table in TABLES:
         session.execute(text(f"ANALYZE {table.name}"))
-    return {
-        table.name: session.scalar(select(func.count()).select_from(table)) or 0 for table in TABLES
-    }
+    return {table.name: session.scalar(select(func.count()).select_from(table)) or 0 for table in TABLES}
 
 
 def compiled(session: Session) -> dict[str, list[tuple]]:
     """Every compiled row, sorted: what a recount and a recompute must agree on."""
-    return {
-        table.name: sorted(tuple(row) for row in session.execute(select(table)))
-        for table in TABLES
-    }
+    return {table.name: sorted(tuple(row) for row in session.execute(select(table))) for table in TABLES}
 
 
 def _compile(session: Session, partnership: tuple[int, int, int | None] | None = None) -> None:
@@ -269,7 +262,7 @@ def _measures(session: Session, year: int, scope: Scope, by: str | None) -> dict
             statement = statement.group_by(*keys, *extra_group)
         found: dict[Any, list[tuple]] = defaultdict(list)
         for row in session.execute(statement):
-            found[row[0] if keys else None].append(tuple(row[len(keys):]))
+            found[row[0] if keys else None].append(tuple(row[len(keys) :]))
         return found
 
     t = collaboration_counts
@@ -298,7 +291,7 @@ def _measures_of(counts: tuple, histogram: list[tuple[int, int]], activities: tu
     """The measures of one group from its status counts (then distinct partners and centres),
     its answer-time histogram and its activity totals."""
     by_status = {status: int(n or 0) for status, n in zip(COUNTED_STATUSES, counts, strict=False)}
-    partners, centres = (int(n or 0) for n in counts[len(COUNTED_STATUSES):])
+    partners, centres = (int(n or 0) for n in counts[len(COUNTED_STATUSES) :])
     accepted = sum(by_status[s] for s in COLLABORATING)
     decided = accepted + by_status[S.DECLINED.value]
     held, participants, umkm_reached = (int(n or 0) for n in activities)

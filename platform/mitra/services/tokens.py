@@ -79,17 +79,28 @@ def sign_in(
     token, expires_at = issue(user, kind=kind, label=label, lifetime=lifetime, clock=clock)
     ratelimit.forgive(db.session, email, address)
     audit.record(
-        db.session, actor=user.actor, action="auth.login", subject_type="user", subject_id=user.id,
-        after={"via": "api_token" if kind == API_TOKEN else "web_session", "address": address,
-               "expires_at": expires_at.isoformat()},
+        db.session,
+        actor=user.actor,
+        action="auth.login",
+        subject_type="user",
+        subject_id=user.id,
+        after={
+            "via": "api_token" if kind == API_TOKEN else "web_session",
+            "address": address,
+            "expires_at": expires_at.isoformat(),
+        },
     )
     db.session.commit()
     return token, expires_at
 
 
 def issue(
-    user: User, *, kind: str = API_TOKEN, label: str | None = None,
-    lifetime: timedelta = DEFAULT_LIFETIME, clock: Clock = utcnow,
+    user: User,
+    *,
+    kind: str = API_TOKEN,
+    label: str | None = None,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+    clock: Clock = utcnow,
 ) -> tuple[str, datetime]:
     """A new credential for `user`, in the caller's transaction (the caller commits)."""
     if kind not in KINDS:
@@ -97,8 +108,16 @@ def issue(
     token = new_token()
     now = clock()
     expires_at = now + lifetime
-    db.session.add(ApiToken(user_id=user.id, kind=kind, label=label or None, token_hash=token_hash(token),
-                            created_at=now, expires_at=expires_at))
+    db.session.add(
+        ApiToken(
+            user_id=user.id,
+            kind=kind,
+            label=label or None,
+            token_hash=token_hash(token),
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
     return token, expires_at
 
 
@@ -124,22 +143,28 @@ def authenticate(token: str | None, *, kind: str = API_TOKEN, clock: Clock = utc
 
 def revoke(token: str | None, *, kind: str = API_TOKEN, clock: Clock = utcnow) -> None:
     """End the credential `token` of `kind` (signing out, or an API client's own token)."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token or ""),
-                                                   ApiToken.kind == kind))
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_hash(token or ""), ApiToken.kind == kind)
+    )
     if row is None or row.revoked_at is not None:
         raise Unauthenticated(INVALID_TOKEN)
     _revoke(row, clock())
     db.session.commit()
 
 
-API_TOKEN_SORTS = {"created_at": ApiToken.created_at, "expires_at": ApiToken.expires_at,
-                   "last_used_at": ApiToken.last_used_at}
+API_TOKEN_SORTS = {
+    "created_at": ApiToken.created_at,
+    "expires_at": ApiToken.expires_at,
+    "last_used_at": ApiToken.last_used_at,
+}
 
 
 def live_api_tokens(user: User, sort: str = "-created_at", *, clock: Clock = utcnow) -> Select:
     """`user`'s API tokens that still open the API (web sessions are not listed)."""
     statement = select(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.kind == API_TOKEN, ApiToken.revoked_at.is_(None),
+        ApiToken.user_id == user.id,
+        ApiToken.kind == API_TOKEN,
+        ApiToken.revoked_at.is_(None),
         ApiToken.expires_at > clock(),
     )
     return scoping.ordered(statement, API_TOKEN_SORTS, sort, ApiToken.id)
@@ -148,10 +173,15 @@ def live_api_tokens(user: User, sort: str = "-created_at", *, clock: Clock = utc
 def revoke_api_token(user: User, token_id: int, *, clock: Clock = utcnow) -> None:
     """Revoke one of `user`'s live API tokens by its id; any other id is NotFound."""
     now = clock()
-    row = db.session.scalar(select(ApiToken).where(
-        ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.kind == API_TOKEN,
-        ApiToken.revoked_at.is_(None), ApiToken.expires_at > now,
-    ))
+    row = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id,
+            ApiToken.user_id == user.id,
+            ApiToken.kind == API_TOKEN,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+        )
+    )
     if row is None:
         raise NotFound("token", token_id)
     _revoke(row, now)
@@ -161,23 +191,41 @@ def revoke_api_token(user: User, token_id: int, *, clock: Clock = utcnow) -> Non
 def _revoke(row: ApiToken, now: datetime) -> None:
     row.revoked_at = now
     audit.record(
-        db.session, actor=row.user.actor, action="auth.token_revoked", subject_type="user",
-        subject_id=row.user_id, after={"token_id": row.id, "kind": row.kind},
+        db.session,
+        actor=row.user.actor,
+        action="auth.token_revoked",
+        subject_type="user",
+        subject_id=row.user_id,
+        after={"token_id": row.id, "kind": row.kind},
     )
 
 
-def _failed(email: str, address: str, user: User | None, reason: str, now: datetime,
-            limits: ratelimit.LoginLimits, alert: CeilingAlert) -> None:
-    failure = ratelimit.count_failure(db.session, email, address, now, account_exists=user is not None,
-                                      limits=limits)
+def _failed(
+    email: str,
+    address: str,
+    user: User | None,
+    reason: str,
+    now: datetime,
+    limits: ratelimit.LoginLimits,
+    alert: CeilingAlert,
+) -> None:
+    failure = ratelimit.count_failure(
+        db.session, email, address, now, account_exists=user is not None, limits=limits
+    )
     audit.record(
-        db.session, actor=ANONYMOUS, action="auth.login_failed", subject_type="user",
+        db.session,
+        actor=ANONYMOUS,
+        action="auth.login_failed",
+        subject_type="user",
         subject_id=user.id if user else None,
         after={"email": email, "address": address, "reason": reason},
     )
     for scope in failure.throttled:  # once per window: the attempts refused from now on are not
         audit.record(
-            db.session, actor=ANONYMOUS, action="auth.login_throttled", subject_type="user",
+            db.session,
+            actor=ANONYMOUS,
+            action="auth.login_throttled",
+            subject_type="user",
             subject_id=user.id if user and scope == ThrottleScope.LOGIN_ACCOUNT_ADDRESS else None,
             after={"email": email, "address": address, "scope": scope},
         )
@@ -185,8 +233,12 @@ def _failed(email: str, address: str, user: User | None, reason: str, now: datet
     if failure.ceiling_reached:
         addresses = ratelimit.addresses_failing(db.session, email, now, limits)
         audit.record(
-            db.session, actor=ANONYMOUS, action="auth.login_ceiling_reached", subject_type="user",
-            subject_id=user.id, after={"failures": limits.account_ceiling, "addresses": addresses},
+            db.session,
+            actor=ANONYMOUS,
+            action="auth.login_ceiling_reached",
+            subject_type="user",
+            subject_id=user.id,
+            after={"failures": limits.account_ceiling, "addresses": addresses},
         )
     db.session.commit()
     if failure.ceiling_reached:

@@ -62,8 +62,12 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(viewer(), form.current_password.data, form.new_password.data,
-                                     keep_token=session.current_session_token())
+            accounts.change_password(
+                viewer(),
+                form.current_password.data,
+                form.new_password.data,
+                keep_token=session.current_session_token(),
+            )
         except InvalidInput as exc:
             feedback.attach(form, exc)
         else:
@@ -89,15 +93,23 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         try:
-            accounts.request_reset(form.email.data, notify=_send_reset_link,
-                                   address=request.remote_addr or "unknown")
+            accounts.request_reset(
+                form.email.data, notify=_send_reset_link, address=request.remote_addr or "unknown"
+            )
         except TooManyRequests as exc:
             minutes = max(1, round(exc.retry_after / 60))
-            flash(_("Too many requests from your network. Try again in %(minutes)d minutes.",
-                    minutes=minutes), "error")
+            flash(
+                _("Too many requests from your network. Try again in %(minutes)d minutes.", minutes=minutes),
+                "error",
+            )
             return render_template("web/accounts/reset_request.html", form=form), 429, exc.headers
-        flash(_("If an account uses this address, we have sent it a link to set a new password. "
-                "The link works once, for one hour."), "info")
+        flash(
+            _(
+                "If an account uses this address, we have sent it a link to set a new password. "
+                "The link works once, for one hour."
+            ),
+            "info",
+        )
         return redirect(url_for("web.accounts.login"))
     return render_template("web/accounts/reset_request.html", form=form)
 

@@ -35,8 +35,12 @@ def plan(ident: int):
     back = url_for("web.collaborations.detail", ident=collaboration.id) + "#plan-heading"
     if not form.validate_on_submit():
         return feedback.refused(refused_key(ident, "activity"), form, back)
-    data = {"type": form.type.data, "title": form.title.data or "", "date": form.date.data,
-            "location": form.location.data or ""}
+    data = {
+        "type": form.type.data,
+        "title": form.title.data or "",
+        "date": form.date.data,
+        "location": form.location.data or "",
+    }
     try:
         activities.plan(user, ident, data)
     except ServiceError as exc:
@@ -59,8 +63,12 @@ def report(ident: int):
     form = ReportForm()
     if not form.validate_on_submit():
         return feedback.refused(key, form, back)
-    data = {"participants": form.participants.data, "umkm_reached": form.umkm_reached.data,
-            "notes": form.notes.data or None, "document_ref": form.document_ref.data or None}
+    data = {
+        "participants": form.participants.data,
+        "umkm_reached": form.umkm_reached.data,
+        "notes": form.notes.data or None,
+        "document_ref": form.document_ref.data or None,
+    }
     try:
         activities.report(user, ident, data)
     except ServiceError as exc:
@@ -88,8 +96,9 @@ def change(ident: int):
         else:
             try:
                 if moving:
-                    activities.update(user, ident, {"date": move.date.data,
-                                                    "location": move.location.data or ""})
+                    activities.update(
+                        user, ident, {"date": move.date.data, "location": move.location.data or ""}
+                    )
                 else:
                     activities.cancel(user, ident, cancel.reason.data)
             except ServiceError as exc:
@@ -100,12 +109,16 @@ def change(ident: int):
                 status = exc.status
                 activity = activities.get(user, ident)
             else:
-                flash(_("The activity has been moved. The partner has been told.") if moving
-                      else _("The activity has been cancelled. The partner has been told."), "info")
-                return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id)
-                                + "#activities")
-    return render_template("web/activities/change.html", move=move, cancel=cancel,
-                           activity=activity), status
+                flash(
+                    _("The activity has been moved. The partner has been told.")
+                    if moving
+                    else _("The activity has been cancelled. The partner has been told."),
+                    "info",
+                )
+                return redirect(
+                    url_for("web.collaborations.detail", ident=activity.collaboration_id) + "#activities"
+                )
+    return render_template("web/activities/change.html", move=move, cancel=cancel, activity=activity), status
 
 
 @bp.route("/activities/<int:ident>/confirm", methods=["GET", "POST"])
@@ -124,8 +137,10 @@ def confirm(ident: int):
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        flash(_("This activity cannot be confirmed now: it was confirmed already, or it is no "
-                "longer planned."), "error")
+        flash(
+            _("This activity cannot be confirmed now: it was confirmed already, or it is no longer planned."),
+            "error",
+        )
         return redirect(back, 303)
     flash(_("The activity has been confirmed."), "info")
     return redirect(url_for("web.collaborations.detail", ident=activity.collaboration_id) + "#activities")
@@ -146,9 +161,14 @@ def upcoming_table(items) -> Table:
         ],
         rows=[
             {
-                "date": a.date, "type": a.type, "title": a.title, "location": a.location, "status": a.status,
-                "collaboration": Link(a.collaboration.title,
-                                      url_for("web.collaborations.detail", ident=a.collaboration_id)),
+                "date": a.date,
+                "type": a.type,
+                "title": a.title,
+                "location": a.location,
+                "status": a.status,
+                "collaboration": Link(
+                    a.collaboration.title, url_for("web.collaborations.detail", ident=a.collaboration_id)
+                ),
                 "centre": a.collaboration.centre.name,
             }
             for a in items

@@ -32,19 +32,40 @@ def index():
         criteria["valid_on"] = today
     page = paginate(agreements.search(user, **criteria))
     table = Table(
-        "agreements", _l("Agreements"),
-        [Column("number", _l("Number")), Column("kind", _l("Kind"), "label", labels.AGREEMENT_KIND),
-         Column("centre", _l("Centre")), Column("partner", _l("Partner")),
-         Column("signed_on", _l("Signed on"), "day"), Column("valid_until", _l("Valid until"), "day"),
-         Column("days_left", _l("Days left"), "number"),
-         Column("state", _l("State"), "badge", {"valid": _l("Valid"), "expiring": _l("Expiring soon"),
-                                                "expired": _l("Expired")})],
-        [{"number": a.number, "kind": a.kind, "centre": a.partnership.centre.name,
-          "partner": a.partnership.partner.name, "signed_on": a.signed_on, "valid_until": a.valid_until,
-          "days_left": max(0, (a.valid_until - today).days),
-          "state": "expired" if a.valid_until < today
-          else "expiring" if (a.valid_until - today).days <= 60 else "valid"}
-         for a in page.items],
+        "agreements",
+        _l("Agreements"),
+        [
+            Column("number", _l("Number")),
+            Column("kind", _l("Kind"), "label", labels.AGREEMENT_KIND),
+            Column("centre", _l("Centre")),
+            Column("partner", _l("Partner")),
+            Column("signed_on", _l("Signed on"), "day"),
+            Column("valid_until", _l("Valid until"), "day"),
+            Column("days_left", _l("Days left"), "number"),
+            Column(
+                "state",
+                _l("State"),
+                "badge",
+                {"valid": _l("Valid"), "expiring": _l("Expiring soon"), "expired": _l("Expired")},
+            ),
+        ],
+        [
+            {
+                "number": a.number,
+                "kind": a.kind,
+                "centre": a.partnership.centre.name,
+                "partner": a.partnership.partner.name,
+                "signed_on": a.signed_on,
+                "valid_until": a.valid_until,
+                "days_left": max(0, (a.valid_until - today).days),
+                "state": "expired"
+                if a.valid_until < today
+                else "expiring"
+                if (a.valid_until - today).days <= 60
+                else "valid",
+            }
+            for a in page.items
+        ],
         empty=_l("No agreement recorded."),
     )
     if (download := maybe_export([table])) is not None:
@@ -57,13 +78,16 @@ def index():
 def new():
     user = viewer()
     form = AgreementForm()
-    form.partner_id.choices = options([(0, _("Choose a partner"))] + [
-        (p.id, p.name) for p in db.session.scalars(partners.search(user, sort="name"))
-    ])
+    form.partner_id.choices = options(
+        [(0, _("Choose a partner"))]
+        + [(p.id, p.name) for p in db.session.scalars(partners.search(user, sort="name"))]
+    )
     status = 200
     if form.validate_on_submit():
-        data = {name: getattr(form, name).data for name in
-                ("partner_id", "kind", "number", "signed_on", "valid_until", "document_ref")}
+        data = {
+            name: getattr(form, name).data
+            for name in ("partner_id", "kind", "number", "signed_on", "valid_until", "document_ref")
+        }
         data["document_ref"] = data["document_ref"] or None
         try:
             agreements.record(user, data)

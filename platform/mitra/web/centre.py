@@ -17,12 +17,17 @@ bp = Blueprint("centre", __name__)
 def _activity_rows(items, with_report: bool):
     return [
         {
-            "date": a.date, "type": a.type, "title": a.title, "status": a.status,
-            "collaboration": Link(a.collaboration.title,
-                                  url_for("web.collaborations.detail", ident=a.collaboration_id)),
+            "date": a.date,
+            "type": a.type,
+            "title": a.title,
+            "status": a.status,
+            "collaboration": Link(
+                a.collaboration.title, url_for("web.collaborations.detail", ident=a.collaboration_id)
+            ),
             "partner": a.collaboration.partner.name,
             "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
-            if with_report else None,
+            if with_report
+            else None,
         }
         for a in items
     ]
@@ -45,29 +50,54 @@ def _activity_columns(with_report: bool) -> list[Column]:
 def dashboard_tables(data: readmodels.CentreDashboard) -> list[Table]:
     return [
         Table(
-            "partnerships", _l("Partnerships by status"),
-            [Column("status", _l("Status"), "badge", labels.PARTNERSHIP_STATUS),
-             Column("count", _l("Partners"), "number")],
+            "partnerships",
+            _l("Partnerships by status"),
+            [
+                Column("status", _l("Status"), "badge", labels.PARTNERSHIP_STATUS),
+                Column("count", _l("Partners"), "number"),
+            ],
             [{"status": code, "count": data.partnerships.get(code, 0)} for code in labels.PARTNERSHIP_STATUS],
         ),
         Table(
-            "waiting", _l("Proposals waiting for an answer"),
-            [Column("title", _l("Title"), "link"), Column("partner", _l("Partner")),
-             Column("status", _l("Status"), "badge", labels.COLLABORATION_STATUS),
-             Column("proposed_at", _l("Proposed"), "moment"),
-             Column("days", _l("Days waiting"), "number"),
-             Column("respond_by", _l("Answer wanted by"), "day")],
-            [{"title": Link(w.collaboration.title,
-                            url_for("web.collaborations.detail", ident=w.collaboration.id)),
-              "partner": w.collaboration.partner.name, "status": w.collaboration.status,
-              "proposed_at": Moment(w.collaboration.proposed_at, w.collaboration.centre.zone), "days": w.days,
-              "respond_by": w.collaboration.respond_by} for w in data.waiting],
+            "waiting",
+            _l("Proposals waiting for an answer"),
+            [
+                Column("title", _l("Title"), "link"),
+                Column("partner", _l("Partner")),
+                Column("status", _l("Status"), "badge", labels.COLLABORATION_STATUS),
+                Column("proposed_at", _l("Proposed"), "moment"),
+                Column("days", _l("Days waiting"), "number"),
+                Column("respond_by", _l("Answer wanted by"), "day"),
+            ],
+            [
+                {
+                    "title": Link(
+                        w.collaboration.title, url_for("web.collaborations.detail", ident=w.collaboration.id)
+                    ),
+                    "partner": w.collaboration.partner.name,
+                    "status": w.collaboration.status,
+                    "proposed_at": Moment(w.collaboration.proposed_at, w.collaboration.centre.zone),
+                    "days": w.days,
+                    "respond_by": w.collaboration.respond_by,
+                }
+                for w in data.waiting
+            ],
             empty=_l("No proposal is waiting for an answer."),
         ),
-        Table("month", _l("Activities this month"), _activity_columns(False),
-              _activity_rows(data.this_month, False), empty=_l("No activity this month.")),
-        Table("overdue", _l("Outcomes overdue"), _activity_columns(True),
-              _activity_rows(data.overdue, True), empty=_l("Every past activity has its outcome.")),
+        Table(
+            "month",
+            _l("Activities this month"),
+            _activity_columns(False),
+            _activity_rows(data.this_month, False),
+            empty=_l("No activity this month."),
+        ),
+        Table(
+            "overdue",
+            _l("Outcomes overdue"),
+            _activity_columns(True),
+            _activity_rows(data.overdue, True),
+            empty=_l("Every past activity has its outcome."),
+        ),
     ]
 
 
@@ -79,5 +109,6 @@ def dashboard():
     tables = dashboard_tables(data)
     if (download := maybe_export(tables)) is not None:
         return download
-    return render_template("web/centre/dashboard.html", data=data, tables=dict((t.name, t) for t in tables),
-                           centre=user.centre)
+    return render_template(
+        "web/centre/dashboard.html", data=data, tables=dict((t.name, t) for t in tables), centre=user.centre
+    )

@@ -46,11 +46,16 @@ def bars(title: str, items: Sequence[tuple[str, float]], colour: str = PALETTE[0
         y = index * row
         share = 88 * value / top  # leave room on the right for the value
         parts.append(Markup('<text x="0" y="{y}" fill="#1f2933">{n}</text>').format(y=y + 14, n=name))
-        parts.append(Markup(
-            '<rect x="0" y="{y}" width="{w:.2f}%" height="14" rx="2" fill="{c}"></rect>'
-        ).format(y=y + 20, w=max(share, 0.4), c=colour))
-        parts.append(Markup('<text x="{x:.2f}%" y="{y}" fill="#1f2933">{v}</text>').format(
-            x=share + 1.5, y=y + 32, v=format_number(value)))
+        parts.append(
+            Markup('<rect x="0" y="{y}" width="{w:.2f}%" height="14" rx="2" fill="{c}"></rect>').format(
+                y=y + 20, w=max(share, 0.4), c=colour
+            )
+        )
+        parts.append(
+            Markup('<text x="{x:.2f}%" y="{y}" fill="#1f2933">{v}</text>').format(
+                x=share + 1.5, y=y + 32, v=format_number(value)
+            )
+        )
     if not items:
         parts.append(Markup('<text x="0" y="20" fill="#1f2933">–</text>'))
     parts.append(Markup("</svg>"))
@@ -65,9 +70,12 @@ def columns(title: str, labels: Sequence[str], series: Sequence[Series]) -> Mark
     parts = [svg]
     for index, s in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
-        parts.append(Markup('<rect x="0" y="{y}" width="12" height="12" fill="{c}"></rect>'
-                            '<text x="18" y="{ty}" fill="#1f2933">{n}</text>').format(
-            y=4 + index * 20, ty=15 + index * 20, c=colour, n=s.name))
+        parts.append(
+            Markup(
+                '<rect x="0" y="{y}" width="12" height="12" fill="{c}"></rect>'
+                '<text x="18" y="{ty}" fill="#1f2933">{n}</text>'
+            ).format(y=4 + index * 20, ty=15 + index * 20, c=colour, n=s.name)
+        )
     top = max((v for s in series for v in s.values), default=0) or 1
     slot = 100 / max(len(labels), 1)
     width = slot * 0.8 / max(len(series), 1)
@@ -80,18 +88,31 @@ def columns(title: str, labels: Sequence[str], series: Sequence[Series]) -> Mark
             value = s.values[i]
             h = plot * value / top
             x = left + j * width
-            parts.append(Markup(
-                '<rect x="{x:.3f}%" y="{y:.1f}" width="{w:.3f}%" height="{h:.1f}" fill="{c}">'
-                "<title>{label}: {v}</title></rect>"
-            ).format(x=x, y=baseline - h, w=width * 0.92, h=h, c=PALETTE[j % len(PALETTE)],
-                     label=f"{name} · {s.name}", v=format_number(value)))
+            parts.append(
+                Markup(
+                    '<rect x="{x:.3f}%" y="{y:.1f}" width="{w:.3f}%" height="{h:.1f}" fill="{c}">'
+                    "<title>{label}: {v}</title></rect>"
+                ).format(
+                    x=x,
+                    y=baseline - h,
+                    w=width * 0.92,
+                    h=h,
+                    c=PALETTE[j % len(PALETTE)],
+                    label=f"{name} · {s.name}",
+                    v=format_number(value),
+                )
+            )
             if value:
-                parts.append(Markup(
-                    '<text x="{x:.3f}%" y="{y:.1f}" font-size="10" text-anchor="middle" fill="#1f2933">'
-                    "{v}</text>"
-                ).format(x=x + width * 0.46, y=baseline - h - 3, v=format_number(value)))
-        parts.append(Markup(
-            '<text x="{x:.3f}%" y="{y}" font-size="11" text-anchor="middle" fill="#1f2933">{n}</text>'
-        ).format(x=i * slot + slot / 2, y=baseline + 16, n=name))
+                parts.append(
+                    Markup(
+                        '<text x="{x:.3f}%" y="{y:.1f}" font-size="10" text-anchor="middle" fill="#1f2933">'
+                        "{v}</text>"
+                    ).format(x=x + width * 0.46, y=baseline - h - 3, v=format_number(value))
+                )
+        parts.append(
+            Markup(
+                '<text x="{x:.3f}%" y="{y}" font-size="11" text-anchor="middle" fill="#1f2933">{n}</text>'
+            ).format(x=i * slot + slot / 2, y=baseline + 16, n=name)
+        )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)

@@ -105,20 +105,27 @@ def index():
     table = collaboration_table(page.items, hide=("centre",) if user.role == Role.CENTRE_MANAGER else ())
     if (download := maybe_export([table])) is not None:
         return download
-    return render_template("web/collaborations/index.html", table=table, page=page, status=status, q=q,
-                           counts=readmodels.status_counts(user))
+    return render_template(
+        "web/collaborations/index.html",
+        table=table,
+        page=page,
+        status=status,
+        q=q,
+        counts=readmodels.status_counts(user),
+    )
 
 
 def _choices(form: CollaborationForm) -> None:
     user = viewer()
     if form.partner_id is not None:
         everyone = partners.search(user, sort="name")
-        form.partner_id.choices = options([(0, _("Choose a partner"))] + [
-            (p.id, p.name) for p in db.session.scalars(everyone)
-        ])
-    form.service_area.choices = options([("", _("Choose a service area"))] + [
-        (code, service_area_name(code)) for code, _id, _en in SERVICE_AREAS
-    ])
+        form.partner_id.choices = options(
+            [(0, _("Choose a partner"))] + [(p.id, p.name) for p in db.session.scalars(everyone)]
+        )
+    form.service_area.choices = options(
+        [("", _("Choose a service area"))]
+        + [(code, service_area_name(code)) for code, _id, _en in SERVICE_AREAS]
+    )
 
 
 def _propose_after_saving(collaboration, form: CollaborationForm):
@@ -128,8 +135,12 @@ def _propose_after_saving(collaboration, form: CollaborationForm):
         collaborations.act(viewer(), collaboration.id, "propose")
     except InvalidInput as exc:
         feedback.attach(form, exc)
-        return render_template("web/collaborations/form.html", form=form, collaboration=collaboration,
-                               action=url_for("web.collaborations.edit", ident=collaboration.id)), 422
+        return render_template(
+            "web/collaborations/form.html",
+            form=form,
+            collaboration=collaboration,
+            action=url_for("web.collaborations.edit", ident=collaboration.id),
+        ), 422
     flash(DONE["propose"], "info")
     return redirect(url_for("web.collaborations.detail", ident=collaboration.id))
 
@@ -153,8 +164,12 @@ def new():
             return redirect(url_for("web.collaborations.detail", ident=collaboration.id))
     elif request.method == "POST":
         status = 422
-    return render_template("web/collaborations/form.html", form=form, collaboration=None,
-                           action=url_for("web.collaborations.new")), status
+    return render_template(
+        "web/collaborations/form.html",
+        form=form,
+        collaboration=None,
+        action=url_for("web.collaborations.new"),
+    ), status
 
 
 @bp.route("/collaborations/<int:ident>/edit", methods=["GET", "POST"])
@@ -182,8 +197,12 @@ def edit(ident: int):
             return redirect(url_for("web.collaborations.detail", ident=ident))
     elif request.method == "POST":
         status = 422
-    return render_template("web/collaborations/form.html", form=form, collaboration=collaboration,
-                           action=url_for("web.collaborations.edit", ident=ident)), status
+    return render_template(
+        "web/collaborations/form.html",
+        form=form,
+        collaboration=collaboration,
+        action=url_for("web.collaborations.edit", ident=ident),
+    ), status
 
 
 def refused_key(ident: int, what: str) -> str:
@@ -196,8 +215,9 @@ def _action_forms(collaboration) -> dict:
     for verb in lifecycle.available(collaboration, viewer()):
         if verb in VERB_PATHS:
             form_class = ACTIONS[VERB_PATHS[verb]][1]
-            forms[verb] = (feedback.refill(refused_key(collaboration.id, verb), form_class, prefix=verb)
-                           or form_class(prefix=verb, formdata=None))
+            forms[verb] = feedback.refill(
+                refused_key(collaboration.id, verb), form_class, prefix=verb
+            ) or form_class(prefix=verb, formdata=None)
     return forms
 
 
@@ -236,16 +256,22 @@ def activity_table(items, collaboration) -> Table:
         ],
         rows=[
             {
-                "date": a.date, "type": a.type, "title": a.title, "location": a.location,
+                "date": a.date,
+                "type": a.type,
+                "title": a.title,
+                "location": a.location,
                 "status": a.status,
                 "participants": a.participants if a.status == "held" else None,
                 "umkm_reached": a.umkm_reached if a.status == "held" else None,
-                "notes": a.notes, "document_ref": a.document_ref,
+                "notes": a.notes,
+                "document_ref": a.document_ref,
                 "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
-                if may_report and a.status == "planned" and a.date <= today else None,
+                if may_report and a.status == "planned" and a.date <= today
+                else None,
                 "confirmation": _confirmation(a, may_confirm),
                 "change": Link(str(_l("Move or cancel")), url_for("web.activities.change", ident=a.id))
-                if may_report and a.status == "planned" else None,
+                if may_report and a.status == "planned"
+                else None,
             }
             for a in items
         ],
@@ -262,12 +288,14 @@ def render_detail(collaboration):
     plannable = user.role in CENTRE_ROLES and collaboration.status in activities.PLANNABLE_UNDER
     activity_form = None
     if plannable:
-        activity_form = (feedback.refill(refused_key(collaboration.id, "activity"), ActivityForm)
-                         or ActivityForm(formdata=None))
+        activity_form = feedback.refill(
+            refused_key(collaboration.id, "activity"), ActivityForm
+        ) or ActivityForm(formdata=None)
     extend_form = None
     if user.role in CENTRE_ROLES and collaboration.status == CollaborationStatus.ACTIVE:
-        extend_form = (feedback.refill(refused_key(collaboration.id, "extend"), ExtendForm, prefix="extend")
-                       or ExtendForm(prefix="extend", formdata=None))
+        extend_form = feedback.refill(
+            refused_key(collaboration.id, "extend"), ExtendForm, prefix="extend"
+        ) or ExtendForm(prefix="extend", formdata=None)
     return render_template(
         "web/collaborations/detail.html",
         collaboration=collaboration,

@@ -34,8 +34,9 @@ def _titles() -> dict[int, str]:
 
 def _explanations() -> dict[int, str]:
     return {
-        400: _("The form may have expired or was sent from elsewhere. Go back, reload the page and "
-               "try again."),
+        400: _(
+            "The form may have expired or was sent from elsewhere. Go back, reload the page and try again."
+        ),
         404: _("This page does not exist, or it is not visible to your account."),
         405: _("This address cannot be used this way."),
         413: _("What was sent is larger than Mitra accepts."),

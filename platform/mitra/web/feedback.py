@@ -46,8 +46,10 @@ def general_message(exc: ServiceError) -> str:
     if isinstance(exc, Forbidden):
         return _("Your role may not do this.")
     if isinstance(exc, Conflict):
-        return _("This cannot be done now: the record is in another state, or someone changed it "
-                 "meanwhile. The page shows its current state.")
+        return _(
+            "This cannot be done now: the record is in another state, or someone changed it "
+            "meanwhile. The page shows its current state."
+        )
     if isinstance(exc, InvalidInput):
         return _("Please correct the marked fields.")
     return _("The request could not be carried out.")
@@ -81,10 +83,16 @@ MAX_KEPT_CHARS = 2000  # the longest text field; the session is a cookie of abou
 
 def keep(key: str, form: FlaskForm) -> None:
     """The refused form's values and messages, for the page the browser is sent back to."""
-    data = [(name, value[:MAX_KEPT_CHARS]) for name, value in request.form.items(multi=True)
-            if not name.endswith("csrf_token")]
-    errors = {name: [str(e) for e in field.errors] for name, field in form._fields.items()
-              if field.errors and isinstance(field.errors, list | tuple)}
+    data = [
+        (name, value[:MAX_KEPT_CHARS])
+        for name, value in request.form.items(multi=True)
+        if not name.endswith("csrf_token")
+    ]
+    errors = {
+        name: [str(e) for e in field.errors]
+        for name, field in form._fields.items()
+        if field.errors and isinstance(field.errors, list | tuple)
+    }
     session[KEPT] = {"key": key, "data": data, "errors": errors}
 
 

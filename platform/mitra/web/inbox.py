@@ -28,11 +28,18 @@ def inbox():
         status = None
     q = search_words()
     page = paginate(collaborations.search(user, status=status, q=q, sort="-updated_at"))
-    table = collaboration_table(page.items, name="inbox", caption=_l("Proposals to your organisation"),
-                                hide=("partner",))
+    table = collaboration_table(
+        page.items, name="inbox", caption=_l("Proposals to your organisation"), hide=("partner",)
+    )
     if (download := maybe_export([table])) is not None:
         return download
     return render_template(
-        "web/inbox.html", table=table, page=page, status=status, q=q, statuses=STATUSES,
-        status_labels=labels.COLLABORATION_STATUS, counts=readmodels.status_counts(user),
+        "web/inbox.html",
+        table=table,
+        page=page,
+        status=status,
+        q=q,
+        statuses=STATUSES,
+        status_labels=labels.COLLABORATION_STATUS,
+        counts=readmodels.status_counts(user),
     )

@@ -55,35 +55,61 @@ def _measure_columns() -> list[Column]:
 
 
 def _measures(row: dict) -> dict:
-    return {name: row[name] for name in
-            ("proposals", "collaborations", "activities_held", "participants", "umkm_reached")}
+    return {
+        name: row[name]
+        for name in ("proposals", "collaborations", "activities_held", "participants", "umkm_reached")
+    }
 
 
 def tables(summary: dict, parts: dict[str, dict]) -> list[Table]:
     months = [str(m) for m in labels.MONTHS_SHORT]
     provinces = [r for r in parts["province"]["rows"] if r["proposals"] or r["activities_held"]]
     return [
-        Table("statuses", _l("Collaborations by status"),
-              [Column("status", _l("Status"), "badge", labels.COLLABORATION_STATUS),
-               Column("count", _l("Collaborations"), "number")],
-              [{"status": s, "count": n} for s, n in summary["collaborations_by_status"].items()]),
-        Table("service_areas", _l("Collaborations by service area"),
-              [Column("area", _l("Service area")), *_measure_columns()],
-              [{"area": service_area_name(r["key"]), **_measures(r)} for r in parts["service_area"]["rows"]]),
-        Table("provinces", _l("Activities and UMKM reached by province"),
-              [Column("province", _l("Province")), *_measure_columns()],
-              [{"province": r["label"], **_measures(r)}
-               for r in sorted(provinces, key=lambda r: (-r["umkm_reached"], r["label"]))],
-              empty=_l("No figures for this year.")),
-        Table("months", _l("Month by month"),
-              [Column("month", _l("Month")), *_measure_columns()],
-              [{"month": months[i], **_measures(r)} for i, r in enumerate(parts["month"]["rows"])]),
-        Table("partner_types", _l("Collaborations by kind of partner"),
-              [Column("type", _l("Kind of partner"), "label", labels.PARTNER_TYPE),
-               Column("partners", _l("Partners with a collaboration"), "number"), *_measure_columns()],
-              [{"type": r["key"], "partners": r["partners_with_collaboration"], **_measures(r)}
-               for r in sorted(parts["partner_type"]["rows"], key=lambda r: -r["proposals"])],
-              empty=_l("No figures for this year.")),
+        Table(
+            "statuses",
+            _l("Collaborations by status"),
+            [
+                Column("status", _l("Status"), "badge", labels.COLLABORATION_STATUS),
+                Column("count", _l("Collaborations"), "number"),
+            ],
+            [{"status": s, "count": n} for s, n in summary["collaborations_by_status"].items()],
+        ),
+        Table(
+            "service_areas",
+            _l("Collaborations by service area"),
+            [Column("area", _l("Service area")), *_measure_columns()],
+            [{"area": service_area_name(r["key"]), **_measures(r)} for r in parts["service_area"]["rows"]],
+        ),
+        Table(
+            "provinces",
+            _l("Activities and UMKM reached by province"),
+            [Column("province", _l("Province")), *_measure_columns()],
+            [
+                {"province": r["label"], **_measures(r)}
+                for r in sorted(provinces, key=lambda r: (-r["umkm_reached"], r["label"]))
+            ],
+            empty=_l("No figures for this year."),
+        ),
+        Table(
+            "months",
+            _l("Month by month"),
+            [Column("month", _l("Month")), *_measure_columns()],
+            [{"month": months[i], **_measures(r)} for i, r in enumerate(parts["month"]["rows"])],
+        ),
+        Table(
+            "partner_types",
+            _l("Collaborations by kind of partner"),
+            [
+                Column("type", _l("Kind of partner"), "label", labels.PARTNER_TYPE),
+                Column("partners", _l("Partners with a collaboration"), "number"),
+                *_measure_columns(),
+            ],
+            [
+                {"type": r["key"], "partners": r["partners_with_collaboration"], **_measures(r)}
+                for r in sorted(parts["partner_type"]["rows"], key=lambda r: -r["proposals"])
+            ],
+            empty=_l("No figures for this year."),
+        ),
     ]
 
 
@@ -95,21 +121,33 @@ def chart_set(parts: dict[str, dict]) -> dict:
     return {
         "service_areas": charts.bars(
             _("Agreed collaborations by service area"),
-            [(service_area_name(r["key"]), r["collaborations"]) for r in parts["service_area"]["rows"]]),
+            [(service_area_name(r["key"]), r["collaborations"]) for r in parts["service_area"]["rows"]],
+        ),
         "activities": charts.bars(
-            _("Activities held by province"), [(r["label"], r["activities_held"]) for r in by_activities]),
+            _("Activities held by province"), [(r["label"], r["activities_held"]) for r in by_activities]
+        ),
         "umkm": charts.bars(
-            _("UMKM reached by province"), [(r["label"], r["umkm_reached"]) for r in by_umkm],
-            charts.PALETTE[1]),
+            _("UMKM reached by province"),
+            [(r["label"], r["umkm_reached"]) for r in by_umkm],
+            charts.PALETTE[1],
+        ),
         "months": charts.columns(
-            _("Month by month"), [str(m) for m in labels.MONTHS_SHORT],
-            [charts.Series(_("Collaborations starting"), [r["proposals"] for r in parts["month"]["rows"]]),
-             charts.Series(_("Activities held"), [r["activities_held"] for r in parts["month"]["rows"]])]),
+            _("Month by month"),
+            [str(m) for m in labels.MONTHS_SHORT],
+            [
+                charts.Series(_("Collaborations starting"), [r["proposals"] for r in parts["month"]["rows"]]),
+                charts.Series(_("Activities held"), [r["activities_held"] for r in parts["month"]["rows"]]),
+            ],
+        ),
         "partner_types": charts.bars(
             _("Agreed collaborations by kind of partner"),
-            [(labels.label(labels.PARTNER_TYPE, r["key"]), r["collaborations"])
-             for r in types if r["proposals"]],
-            charts.PALETTE[2]),
+            [
+                (labels.label(labels.PARTNER_TYPE, r["key"]), r["collaborations"])
+                for r in types
+                if r["proposals"]
+            ],
+            charts.PALETTE[2],
+        ),
     }
 
 
@@ -123,6 +161,11 @@ def dashboard():
     all_tables = tables(summary, parts)
     if (download := maybe_export(all_tables)) is not None:
         return download
-    return render_template("web/ministry/dashboard.html", summary=summary, year=year,
-                           years=years_with_figures(), tables={t.name: t for t in all_tables},
-                           charts=chart_set(parts))
+    return render_template(
+        "web/ministry/dashboard.html",
+        summary=summary,
+        year=year,
+        years=years_with_figures(),
+        tables={t.name: t for t in all_tables},
+        charts=chart_set(parts),
+    )

@@ -17,9 +17,16 @@ def described(items) -> list[dict]:
     """Each notification with its words in the viewer's language and a link on this site."""
     texts = notifications.Renderer(db.session, language(), base_url="/").render(items, check_due=False)
     return [
-        {"id": n.id, "kind": n.kind, "created_at": n.created_at, "read": n.read_at is not None,
-         "title": t.title if t else n.kind, "body": t.body if t else "", "link": t.link if t else None,
-         "zone": t.zone if t else None}
+        {
+            "id": n.id,
+            "kind": n.kind,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+            "title": t.title if t else n.kind,
+            "body": t.body if t else "",
+            "link": t.link if t else None,
+            "zone": t.zone if t else None,
+        }
         for n, t in zip(items, texts, strict=True)
     ]
 

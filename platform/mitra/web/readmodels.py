@@ -51,11 +51,15 @@ class CentreDashboard:
 
 def centre_dashboard(principal: User) -> CentreDashboard:
     today = today_for(principal)
-    counts = Counter(dict(db.session.execute(
-        select(Partnership.status, func.count())
-        .where(scoping.partnership_criterion(principal))
-        .group_by(Partnership.status)
-    ).all()))
+    counts = Counter(
+        dict(
+            db.session.execute(
+                select(Partnership.status, func.count())
+                .where(scoping.partnership_criterion(principal))
+                .group_by(Partnership.status)
+            ).all()
+        )
+    )
     now = utcnow()
     waiting = [
         Waiting(c, max(0, (now - c.proposed_at).days) if c.proposed_at else 0)
@@ -67,29 +71,39 @@ def centre_dashboard(principal: User) -> CentreDashboard:
     ]
     month_start = today.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
-    this_month = list(db.session.scalars(
-        activities.search(principal, date_from=month_start, date_until=next_month - timedelta(days=1))
-    ))
-    overdue = list(db.session.scalars(
-        activities.search(principal, status=ActivityStatus.PLANNED,
-                          date_until=today - timedelta(days=1))
-    ))
+    this_month = list(
+        db.session.scalars(
+            activities.search(principal, date_from=month_start, date_until=next_month - timedelta(days=1))
+        )
+    )
+    overdue = list(
+        db.session.scalars(
+            activities.search(principal, status=ActivityStatus.PLANNED, date_until=today - timedelta(days=1))
+        )
+    )
     return CentreDashboard(counts, waiting, this_month, overdue, month_start)
 
 
 def upcoming_activities(principal: User, limit: int = 100) -> list[Activity]:
-    return list(db.session.scalars(
-        activities.search(principal, status=ActivityStatus.PLANNED, date_from=today_for(principal))
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            activities.search(principal, status=ActivityStatus.PLANNED, date_from=today_for(principal)).limit(
+                limit
+            )
+        )
+    )
 
 
 def status_counts(principal: Principal) -> Counter:
-    return Counter(dict(db.session.execute(
-        select(Collaboration.status, func.count())
-        .where(scoping.collaboration_criterion(principal))
-        .group_by(Collaboration.status)
-    ).all()))
+    return Counter(
+        dict(
+            db.session.execute(
+                select(Collaboration.status, func.count())
+                .where(scoping.collaboration_criterion(principal))
+                .group_by(Collaboration.status)
+            ).all()
+        )
+    )
 
 
 @dataclass
@@ -115,10 +129,13 @@ def timeline(principal: Principal, collaboration: Collaboration) -> list[Timelin
     entries = list(db.session.scalars(collaborations.history(principal, collaboration.id)))
     found = {a.id: a for a in db.session.scalars(activities.search_in(principal, collaboration.id))}
     if found:
-        entries += list(db.session.scalars(
-            select(AuditEntry).where(AuditEntry.subject_type == "activity",
-                                     AuditEntry.subject_id.in_(list(found)))
-        ))
+        entries += list(
+            db.session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.subject_type == "activity", AuditEntry.subject_id.in_(list(found))
+                )
+            )
+        )
     entries.sort(key=lambda e: e.id)
     actors = audit.actors(e.actor for e in entries)
     result = []
@@ -130,6 +147,16 @@ def timeline(principal: Principal, collaboration: Collaboration) -> list[Timelin
         if entry.action == "activity.report" and activity is not None:
             # Reports audited before notes and document were: the activity holds what was reported.
             text, document = text or activity.notes, document or activity.document_ref
-        result.append(TimelineEntry(entry.at, entry.action, actors[entry.actor], text,
-                                    entry.subject_type, entry.subject_id, activity, document))
+        result.append(
+            TimelineEntry(
+                entry.at,
+                entry.action,
+                actors[entry.actor],
+                text,
+                entry.subject_type,
+                entry.subject_id,
+                activity,
+                document,
+            )
+        )
     return result

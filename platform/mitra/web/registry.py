@@ -36,19 +36,28 @@ def partner_list():
     page = paginate(partners.search(user, q=q, type=kind, scope=scope, sort="name"))
     centre_names = dict(db.session.execute(select(Centre.id, Centre.name)).all())
     table = Table(
-        "partners", _l("Partners"),
-        [Column("name", _l("Name")), Column("type", _l("Kind"), "label", labels.PARTNER_TYPE),
-         Column("scope", _l("Reach"), "label", labels.PARTNER_SCOPE),
-         Column("registered_by", _l("Registered by"))],
-        [{"name": p.name, "type": p.type, "scope": p.scope,
-          "registered_by": centre_names.get(p.registered_by_centre_id) or _("Ministry")}
-         for p in page.items],
+        "partners",
+        _l("Partners"),
+        [
+            Column("name", _l("Name")),
+            Column("type", _l("Kind"), "label", labels.PARTNER_TYPE),
+            Column("scope", _l("Reach"), "label", labels.PARTNER_SCOPE),
+            Column("registered_by", _l("Registered by")),
+        ],
+        [
+            {
+                "name": p.name,
+                "type": p.type,
+                "scope": p.scope,
+                "registered_by": centre_names.get(p.registered_by_centre_id) or _("Ministry"),
+            }
+            for p in page.items
+        ],
         empty=_l("No partner matches."),
     )
     if (download := maybe_export([table])) is not None:
         return download
-    return render_template("web/registry/partners.html", table=table, page=page, q=q, kind=kind,
-                           scope=scope)
+    return render_template("web/registry/partners.html", table=table, page=page, q=q, kind=kind, scope=scope)
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
@@ -84,32 +93,61 @@ def centre_list():
     province = _choice(request.args.get("province"), {p.code for p in provinces})
     page = paginate(centres.search(user, q=q, province=province, sort="code"))
     table = Table(
-        "centres", _l("PLUT-KUMKM centres"),
-        [Column("code", _l("Code")), Column("name", _l("Name")), Column("province", _l("Province")),
-         Column("zone", _l("Zone")), Column("tier", _l("Tier"), "label", labels.CENTRE_TIER),
-         Column("status", _l("Status"), "label", labels.CENTRE_STATUS),
-         Column("established", _l("Since"))],
-        [{"code": c.code, "name": c.name, "province": c.province.name, "zone": c.province.zone,
-          "tier": c.tier, "status": c.status, "established": c.established_year} for c in page.items],
+        "centres",
+        _l("PLUT-KUMKM centres"),
+        [
+            Column("code", _l("Code")),
+            Column("name", _l("Name")),
+            Column("province", _l("Province")),
+            Column("zone", _l("Zone")),
+            Column("tier", _l("Tier"), "label", labels.CENTRE_TIER),
+            Column("status", _l("Status"), "label", labels.CENTRE_STATUS),
+            Column("established", _l("Since")),
+        ],
+        [
+            {
+                "code": c.code,
+                "name": c.name,
+                "province": c.province.name,
+                "zone": c.province.zone,
+                "tier": c.tier,
+                "status": c.status,
+                "established": c.established_year,
+            }
+            for c in page.items
+        ],
         empty=_l("No centre matches."),
     )
     if (download := maybe_export([table])) is not None:
         return download
-    return render_template("web/registry/centres.html", table=table, page=page, q=q, province=province,
-                           provinces=provinces)
+    return render_template(
+        "web/registry/centres.html", table=table, page=page, q=q, province=province, provinces=provinces
+    )
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])
 @login_required(Role.MINISTRY_ADMIN)
 def centre_new():
     form = CentreForm()
-    form.province.choices = options([("", _("Choose a province"))] + [
-        (p.code, p.name) for p in db.session.scalars(select(Province).order_by(Province.name))
-    ])
+    form.province.choices = options(
+        [("", _("Choose a province"))]
+        + [(p.code, p.name) for p in db.session.scalars(select(Province).order_by(Province.name))]
+    )
     status = 200
     if form.validate_on_submit():
-        data = {name: getattr(form, name).data for name in
-                ("code", "name", "regency_name", "province", "tier", "status", "established_year", "funding")}
+        data = {
+            name: getattr(form, name).data
+            for name in (
+                "code",
+                "name",
+                "regency_name",
+                "province",
+                "tier",
+                "status",
+                "established_year",
+                "funding",
+            )
+        }
         data["funding"] = data["funding"] or None
         try:
             centre = centres.create(viewer(), data)

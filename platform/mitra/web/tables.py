@@ -96,8 +96,9 @@ def render_cell(column: Column, value: Any) -> Markup:
         return escape(format_day(value))
     if column.kind == "moment":
         moment = _moment(value)
-        return Markup('<time datetime="{}">{}</time>').format(moment_iso(moment.at, moment.zone),
-                                                               moment_text(moment.at, moment.zone))
+        return Markup('<time datetime="{}">{}</time>').format(
+            moment_iso(moment.at, moment.zone), moment_text(moment.at, moment.zone)
+        )
     if column.kind == "link" and isinstance(value, Link):
         return Markup('<a href="{}">{}</a>').format(value.url, value.text)
     if column.kind == "badge":
@@ -115,8 +116,9 @@ def _csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow([str(c.header) for c in table.columns])
     for row in table.rows:
-        writer.writerow([row.get(c.key) if c.numeric else _inert(_text(c, row.get(c.key)))
-                         for c in table.columns])
+        writer.writerow(
+            [row.get(c.key) if c.numeric else _inert(_text(c, row.get(c.key))) for c in table.columns]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
 
 

@@ -21,15 +21,23 @@ class ActivitySchema(Schema):
     status = fields.String(required=True)
     participants = fields.Integer(required=True)
     umkm_reached = fields.Integer(required=True)
-    notes = fields.String(required=True, allow_none=True,
-                          metadata={"description": "the outcome, or why it was cancelled"})
-    document_ref = fields.String(required=True, allow_none=True, metadata={
-        "description": "where the evidence is kept: attendance list, report (archive number or path)"})
+    notes = fields.String(
+        required=True, allow_none=True, metadata={"description": "the outcome, or why it was cancelled"}
+    )
+    document_ref = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "where the evidence is kept: attendance list, report (archive number or path)"
+        },
+    )
     reported_at = fields.DateTime(required=True, allow_none=True)
-    confirmed_at = fields.DateTime(required=True, allow_none=True,
-                                   metadata={"description": "when the partner confirmed it takes part"})
-    confirmed_by_id = fields.Integer(required=True, allow_none=True,
-                                     metadata={"description": "the partner user who confirmed"})
+    confirmed_at = fields.DateTime(
+        required=True, allow_none=True, metadata={"description": "when the partner confirmed it takes part"}
+    )
+    confirmed_by_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "the partner user who confirmed"}
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -58,7 +66,9 @@ class ActivityReportSchema(Schema):
 
 
 ActivityListArgs = list_args(
-    "Activity", activities.SORTABLE, "date",
+    "Activity",
+    activities.SORTABLE,
+    "date",
     status=one_of(ActivityStatus),
     type=one_of(ActivityType),
     service_area=service_area(),
@@ -67,10 +77,15 @@ ActivityListArgs = list_args(
     q=optional_text(200, metadata={"description": "text in the title"}),
 )
 AllActivityListArgs = list_args(
-    "AllActivity", activities.SORTABLE, "date",
+    "AllActivity",
+    activities.SORTABLE,
+    "date",
     collaboration_id=query_id(),
     centre_id=query_id(),
     partner_id=query_id(),
-    **{name: field for name, field in ActivityListArgs._declared_fields.items()
-       if name not in ("page", "per_page", "sort")},
+    **{
+        name: field
+        for name, field in ActivityListArgs._declared_fields.items()
+        if name not in ("page", "per_page", "sort")
+    },
 )

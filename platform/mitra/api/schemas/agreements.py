@@ -41,7 +41,9 @@ class AgreementCreateSchema(Schema):
 
 
 AgreementListArgs = list_args(
-    "Agreement", agreements.SORTABLE, "-signed_on",
+    "Agreement",
+    agreements.SORTABLE,
+    "-signed_on",
     partnership_id=query_id(),
     centre_id=query_id(),
     partner_id=query_id(),

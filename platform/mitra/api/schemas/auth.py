@@ -9,10 +9,13 @@ from mitra.api.schemas.common import Text
 
 class TokenRequestSchema(Schema):
     email = Text(required=True, validate=validate.Length(1, 254))
-    password = Text(required=True, strip=False, verbatim=True, validate=validate.Length(1, 1024),
-                    load_only=True)
-    label = Text(validate=validate.Length(max=100),
-                 metadata={"description": "your name for this token, shown in `GET /auth/tokens`"})
+    password = Text(
+        required=True, strip=False, verbatim=True, validate=validate.Length(1, 1024), load_only=True
+    )
+    label = Text(
+        validate=validate.Length(max=100),
+        metadata={"description": "your name for this token, shown in `GET /auth/tokens`"},
+    )
 
 
 class TokenSchema(Schema):
@@ -27,8 +30,9 @@ class ApiTokenInfoSchema(Schema):
     label = fields.String(required=True, allow_none=True)
     created_at = fields.DateTime(required=True)
     expires_at = fields.DateTime(required=True)
-    last_used_at = fields.DateTime(required=True, allow_none=True,
-                                   metadata={"description": "to the minute; null until first used"})
+    last_used_at = fields.DateTime(
+        required=True, allow_none=True, metadata={"description": "to the minute; null until first used"}
+    )
 
 
 class MeSchema(Schema):

@@ -29,18 +29,23 @@ class CollaborationSchema(Schema):
     description = fields.String(required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    respond_by = fields.Date(required=True, allow_none=True,
-                             metadata={"description": "the partner's deadline, in the centre's zone"})
+    respond_by = fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the partner's deadline, in the centre's zone"},
+    )
     target_umkm = fields.Integer(required=True)
     status = fields.String(required=True)
     proposed_at = fields.DateTime(required=True, allow_none=True)
     answered_at = fields.DateTime(required=True, allow_none=True)
     decline_reason = fields.String(required=True, allow_none=True)
     info_question = fields.String(required=True, allow_none=True)
-    closing_summary = fields.String(required=True, allow_none=True,
-                                    metadata={"description": "how it ended, once completed"})
-    closing_outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
-                                   allow_none=True)
+    closing_summary = fields.String(
+        required=True, allow_none=True, metadata={"description": "how it ended, once completed"}
+    )
+    closing_outcomes = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), required=True, allow_none=True
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -51,7 +56,7 @@ class CompleteSchema(Schema):
         keys=fields.String(validate=validate.Length(min=1, max=60)),
         values=fields.Integer(strict=True, validate=validate.Range(min=0)),
         validate=validate.Length(max=20),
-        metadata={"description": "Optional outcome figures, e.g. {\"umkm_assisted\": 40}"},
+        metadata={"description": 'Optional outcome figures, e.g. {"umkm_assisted": 40}'},
     )
 
 
@@ -73,8 +78,10 @@ class CollaborationCreateSchema(Schema):
     description = optional_text(10_000, multiline=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    respond_by = fields.Date(allow_none=True, metadata={
-        "description": "the partner's deadline; 14 days after proposing when left out"})
+    respond_by = fields.Date(
+        allow_none=True,
+        metadata={"description": "the partner's deadline; 14 days after proposing when left out"},
+    )
     target_umkm = count(metadata={"description": "UMKM the collaboration means to reach"})
 
     @validates_schema
@@ -97,7 +104,9 @@ class CollaborationPatchSchema(Schema):
 
 
 CollaborationListArgs = list_args(
-    "Collaboration", collaborations.SORTABLE, "-created_at",
+    "Collaboration",
+    collaborations.SORTABLE,
+    "-created_at",
     status=one_of(CollaborationStatus),
     centre_id=query_id(),
     partner_id=query_id(),
@@ -121,7 +130,9 @@ class PartnershipSchema(Schema):
 
 
 PartnershipListArgs = list_args(
-    "Partnership", partners.PARTNERSHIP_SORTABLE, "-updated_at",
+    "Partnership",
+    partners.PARTNERSHIP_SORTABLE,
+    "-updated_at",
     status=one_of(PartnershipStatus),
     centre_id=query_id(),
     partner_id=query_id(),

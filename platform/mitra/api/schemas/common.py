@@ -86,15 +86,20 @@ class QuestionSchema(Schema):
 
 
 class AnswerSchema(Schema):
-    answer = required_text(2000, multiline=True,
-                           metadata={"description": "The centre's answer to the question"})
+    answer = required_text(
+        2000, multiline=True, metadata={"description": "The centre's answer to the question"}
+    )
 
 
 class AuditEntrySchema(Schema):
     id = fields.Integer(required=True)
     actor = fields.String(required=True, metadata={"description": "user:<id>, system:<job> or anonymous"})
-    actor_name = fields.String(required=True, metadata={
-        "description": "who, for a person: name (centre or partner), e.g. Siti Rahma (PLUT Jawa Barat)"})
+    actor_name = fields.String(
+        required=True,
+        metadata={
+            "description": "who, for a person: name (centre or partner), e.g. Siti Rahma (PLUT Jawa Barat)"
+        },
+    )
     action = fields.String(required=True)
     at = fields.DateTime(required=True)
     before = fields.Dict(allow_none=True, required=True)

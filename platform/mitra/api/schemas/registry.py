@@ -20,8 +20,9 @@ class CentreSchema(Schema):
     id = fields.Integer(required=True)
     code = fields.String(required=True)
     name = fields.String(required=True)
-    province = fields.String(required=True, attribute="province_code",
-                             metadata={"description": "Kemendagri province code"})
+    province = fields.String(
+        required=True, attribute="province_code", metadata={"description": "Kemendagri province code"}
+    )
     province_name = fields.String(required=True, attribute="province.name")
     region_code = fields.String(required=True)
     regency_name = fields.String(required=True)
@@ -56,7 +57,9 @@ class CentrePatchSchema(_CentreFields):
 
 
 CentreListArgs = list_args(
-    "Centre", centres.SORTABLE, "code",
+    "Centre",
+    centres.SORTABLE,
+    "code",
     province=Text(validate=PROVINCE_CODE),
     zone=one_of(INDONESIAN_ZONES),
     tier=one_of(CentreTier),
@@ -78,8 +81,10 @@ class PartnerSchema(Schema):
 class PartnerCreateSchema(Schema):
     name = required_text(160)
     type = one_of(PartnerType, required=True)
-    scope = one_of(PartnerScope, metadata={
-        "description": "national (ministry only) or local; a centre manager's partner is local"})
+    scope = one_of(
+        PartnerScope,
+        metadata={"description": "national (ministry only) or local; a centre manager's partner is local"},
+    )
     registered_by_centre_id = body_id(allow_none=True)
 
 
@@ -90,7 +95,9 @@ class PartnerPatchSchema(Schema):
 
 
 PartnerListArgs = list_args(
-    "Partner", partners.SORTABLE, "name",
+    "Partner",
+    partners.SORTABLE,
+    "name",
     type=one_of(PartnerType),
     scope=one_of(PartnerScope),
     registered_by_centre_id=query_id(),

@@ -72,13 +72,21 @@ def change_password(user: User, current: str, new: str, keep_token: str | None =
     check_new_password(new)
     user.password_hash = hash_password(new)
     ended = end_sessions(user, keep_token)
-    audit.record(db.session, actor=user.actor, action="user.password_changed", subject_type="user",
-                 subject_id=user.id, after={"sessions_ended": ended})
+    audit.record(
+        db.session,
+        actor=user.actor,
+        action="user.password_changed",
+        subject_type="user",
+        subject_id=user.id,
+        after={"sessions_ended": ended},
+    )
     db.session.commit()
 
 
 def request_reset(
-    email: str, notify: Callable[[User, str], None], address: str = "unknown",
+    email: str,
+    notify: Callable[[User, str], None],
+    address: str = "unknown",
     limits: ratelimit.ResetLimits = ratelimit.DEFAULT_RESET_LIMITS,
 ) -> None:
     """If an active account has this e-mail, hand it a reset token through `notify`; say
@@ -98,12 +106,14 @@ def request_reset(
         return
     if _resets_in_the_last_hour(user) >= RESET_MAILS_PER_HOUR:
         db.session.commit()
-        log.warning("password reset for user %s not sent: %d already in the last hour",
-                    user.id, RESET_MAILS_PER_HOUR)
+        log.warning(
+            "password reset for user %s not sent: %d already in the last hour", user.id, RESET_MAILS_PER_HOUR
+        )
         return  # the page says the same: nothing tells the requester
     token = _serializer().dumps([user.id, _fingerprint(user)])
-    audit.record(db.session, actor=user.actor, action=RESET_REQUESTED,
-                 subject_type="user", subject_id=user.id)
+    audit.record(
+        db.session, actor=user.actor, action=RESET_REQUESTED, subject_type="user", subject_id=user.id
+    )
     db.session.commit()
     notify(user, token)
 
@@ -111,12 +121,19 @@ def request_reset(
 def _resets_in_the_last_hour(user: User) -> int:
     """Reset e-mails handed out in the last hour, counted in the audit trail (its
     (subject_type, subject_id) index finds the account's entries)."""
-    return db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.subject_type == "user", AuditEntry.subject_id == user.id,
-            AuditEntry.action == RESET_REQUESTED, AuditEntry.at > utcnow() - timedelta(hours=1),
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.subject_type == "user",
+                AuditEntry.subject_id == user.id,
+                AuditEntry.action == RESET_REQUESTED,
+                AuditEntry.at > utcnow() - timedelta(hours=1),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def user_for_reset(token: str, max_age: int = RESET_MAX_AGE_SECONDS) -> User:
@@ -135,8 +152,14 @@ def reset_password(token: str, new: str) -> User:
     check_new_password(new)
     user.password_hash = hash_password(new)
     ended = end_sessions(user)
-    audit.record(db.session, actor=user.actor, action="user.password_reset", subject_type="user",
-                 subject_id=user.id, after={"sessions_ended": ended})
+    audit.record(
+        db.session,
+        actor=user.actor,
+        action="user.password_reset",
+        subject_type="user",
+        subject_id=user.id,
+        after={"sessions_ended": ended},
+    )
     db.session.commit()
     return user
 

@@ -14,18 +14,26 @@ EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the shape only: whether it exists, only
 
 
 class LoginForm(Form):
-    email = EmailLineField(_l("E-mail address"), validators=[DataRequired(REQUIRED)],
-                           render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailLineField(
+        _l("E-mail address"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "current-password"}
+    )
     submit = SubmitField(_l("Sign in"))
 
 
 class PasswordChangeForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)],
-                                     render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)],
-                                 render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "new-password"}
+    )
     confirm = PasswordField(
         _l("New password, again"),
         validators=[DataRequired(REQUIRED), EqualTo("new_password", _l("The two passwords differ."))],
@@ -35,15 +43,21 @@ class PasswordChangeForm(Form):
 
 
 class ResetRequestForm(Form):
-    email = EmailLineField(_l("E-mail address"), validators=[
-        DataRequired(REQUIRED), Regexp(EMAIL, message=_l("Enter an e-mail address such as nama@contoh.id."))],
-        render_kw={"autocomplete": "email"})
+    email = EmailLineField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(REQUIRED),
+            Regexp(EMAIL, message=_l("Enter an e-mail address such as nama@contoh.id.")),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
     submit = SubmitField(_l("Send me a link"))
 
 
 class ResetForm(Form):
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)],
-                                 render_kw={"autocomplete": "new-password"})
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "new-password"}
+    )
     confirm = PasswordField(
         _l("New password, again"),
         validators=[DataRequired(REQUIRED), EqualTo("new_password", _l("The two passwords differ."))],
@@ -53,10 +67,13 @@ class ResetForm(Form):
 
 
 class ProfileForm(Form):
-    name = LineField(_l("Name"), validators=[
-        DataRequired(REQUIRED), Length(max=120, message=_l("At most 120 characters."))])
+    name = LineField(
+        _l("Name"),
+        validators=[DataRequired(REQUIRED), Length(max=120, message=_l("At most 120 characters."))],
+    )
     language = SelectField(_l("Language"), choices=options(labels.LANGUAGE.items()))
     zone = SelectField(_l("Time zone"), choices=options(labels.ZONE.items()))
-    email_preference = RadioField(_l("E-mail notifications"),
-                                  choices=options(labels.EMAIL_PREFERENCE.items()))
+    email_preference = RadioField(
+        _l("E-mail notifications"), choices=options(labels.EMAIL_PREFERENCE.items())
+    )
     submit = SubmitField(_l("Save"))
