@@ -34,7 +34,6 @@ COUNTED = (
     catalogue.CollaborationCompleted,
     catalogue.CollaborationCancelled,
     catalogue.ActivityReported,
-    catalogue.ActivityMoved,
 )
 
 HANDLERS: dict[str, Handler] = {event_type.type: recount_partnership_statistics for event_type in COUNTED}
