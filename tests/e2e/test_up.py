@@ -67,6 +67,13 @@ def test_mitra_up_serves_healthz_within_60_seconds_and_prints_the_demo_logins(ap
             message="/healthz to answer 200",
         )
         elapsed = time.monotonic() - started
+        # The scheduler prints its banner on its own; on a loaded machine after web is up.
+        wait_until(
+            lambda: " next " in (tmp_path / "up.log").read_text(),
+            timeout=30,
+            interval=0.5,
+            message="the scheduler to print its next runs",
+        )
         output = (tmp_path / "up.log").read_text()
         for email in ("admin@mitra.test", "manajer.malang@mitra.test", "mitra.bank@mitra.test"):
             assert email in output

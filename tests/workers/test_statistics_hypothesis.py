@@ -173,13 +173,16 @@ class World:
         if not plannable:
             return False
         chosen = plannable[a % len(plannable)]
-        days = (self.today_at(chosen.centre_id) - FIRST_DAY).days  # so that it can be reported
+        # Inside the collaboration's period, and by today where it can be so it can be reported.
+        first, last = chosen.starts_on, min(chosen.ends_on, self.today_at(chosen.centre_id))
+        if last < first:
+            last = chosen.ends_on
         activities.plan(
             self.managers[chosen.centre_id],
             chosen.id,
             {
                 "type": "training",
-                "date": FIRST_DAY + timedelta(days=b % (days + 1)),
+                "date": first + timedelta(days=b % ((last - first).days + 1)),
                 **({"service_area": AREAS[b % len(AREAS)]} if a % 3 == 0 else {}),
             },
         )
