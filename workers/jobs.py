@@ -41,6 +41,7 @@ from mitra.models import (
 )
 from mitra.services.idempotency import KEY_LIFETIME
 from mitra.services.reminders import insert_or_skip
+from mitra.services.unit_of_work import UnitOfWork
 from workers import lifecycle, sweeps
 
 log = logging.getLogger("mitra.scheduler")
@@ -91,7 +92,6 @@ def partnership_status(session: Session, now: datetime) -> int:
 
     # Run after 00:00 WIB: Indonesia's three zones then share one date.
     changed = sweep_partnership_status(session, now.astimezone(WIB).date(), clock=lambda: now)
-    session.commit()
     return changed
 
 
@@ -99,7 +99,6 @@ def recompute_statistics(session: Session, _now: datetime) -> dict[str, int]:
     from mitra.services.statistics import recompute_statistics as recompute
 
     written = recompute(session)
-    session.commit()
     return written
 
 
@@ -141,7 +140,6 @@ def prune(session: Session, now: datetime) -> dict[str, int]:
     pruned["api_tokens"] = session.execute(
         delete(ApiToken).where(or_(ApiToken.expires_at < dead, ApiToken.revoked_at < dead))
     ).rowcount
-    session.commit()
     return pruned
 
 
@@ -246,7 +244,6 @@ def claim(session: Session, job: str, slot: datetime, *, manual: bool = False) -
         .on_conflict_do_nothing()
         .returning(JobRun.id)
     )
-    session.commit()
     return run_id
 
 
@@ -264,25 +261,25 @@ def run(
         try:
             now = now or utcnow()
             slot = now if manual else job.slot_for(now, trigger or job.trigger(app.config))
-            run_id = claim(session, job.id, slot, manual=manual)
+            with UnitOfWork(session(), actor=f"system:{job.id}"):
+                run_id = claim(session, job.id, slot, manual=manual)
             if run_id is None:
                 log.info("%s: slot %s already claimed; skipped", job.id, slot.isoformat())
                 return Outcome(job.id, slot, "skipped")
             try:
-                summary = str(job.run(session, now))
-                session.commit()
+                with UnitOfWork(session(), actor=f"system:{job.id}"):
+                    summary = str(job.run(session, now))
                 status = JobRunStatus.DONE
-            except Exception:  # noqa: BLE001 - recorded on the run; the next slot tries again
-                session.rollback()
+            except Exception:  # noqa: BLE001 - rolled back, recorded on the run; the next slot tries again
                 summary = traceback.format_exc()
                 status = JobRunStatus.FAILED
                 log.exception("%s: slot %s failed", job.id, slot.isoformat())
-            session.execute(
-                update(JobRun)
-                .where(JobRun.id == run_id)
-                .values(status=status, finished_at=utcnow(), summary=summary[-4000:])
-            )
-            session.commit()
+            with UnitOfWork(session()):
+                session.execute(
+                    update(JobRun)
+                    .where(JobRun.id == run_id)
+                    .values(status=status, finished_at=utcnow(), summary=summary[-4000:])
+                )
             if status == JobRunStatus.DONE:
                 log.info("%s: slot %s done: %s", job.id, slot.isoformat(), summary)
             return Outcome(job.id, slot, str(status), summary)

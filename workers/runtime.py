@@ -32,6 +32,7 @@ from events.envelope import EnvelopeError, ReceivedEvent, decode
 from events.store import processed_events
 from events.types import utcnow
 from mitra.extensions import db
+from mitra.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("mitra.worker")
 
@@ -263,19 +264,18 @@ class GroupWorker(ConsumerMixin):
         (then nothing was committed)."""
         session = db.session
         try:
-            duplicates, new = self._split(session, batch)
-            for delivery in new:
-                self._handle(session, delivery)
-            if new:
-                now = utcnow()
-                session.execute(
-                    insert(processed_events),
-                    [{"consumer": d.group, "event_id": d.event_id, "handled_at": now} for d in new],
-                )
-            session.commit()
+            with UnitOfWork(session()):
+                duplicates, new = self._split(session, batch)
+                for delivery in new:
+                    self._handle(session, delivery)
+                if new:
+                    now = utcnow()
+                    session.execute(
+                        insert(processed_events),
+                        [{"consumer": d.group, "event_id": d.event_id, "handled_at": now} for d in new],
+                    )
             return duplicates + new, []
-        except Exception:  # noqa: BLE001 - retried below, event by event
-            session.rollback()
+        except Exception:  # noqa: BLE001 - rolled back; retried below, event by event
             return None
         finally:
             session.remove()
@@ -286,29 +286,28 @@ class GroupWorker(ConsumerMixin):
         failures: list[tuple[Delivery, str]] = []
         done: list[Delivery] = []
         try:
-            duplicates, new = self._split(session, batch)
-            done += duplicates  # ack, no effect
-            for delivery in new:
-                try:
-                    with session.begin_nested():
-                        # Recorded first: a concurrent duplicate fails here, before any effect.
-                        session.execute(
-                            insert(processed_events).values(
-                                consumer=delivery.group, event_id=delivery.event_id, handled_at=utcnow()
+            with UnitOfWork(session()):
+                duplicates, new = self._split(session, batch)
+                done += duplicates  # ack, no effect
+                for delivery in new:
+                    try:
+                        with UnitOfWork():  # a step: one event's failure undoes only that event
+                            # Recorded first: a concurrent duplicate fails here, before any effect.
+                            session.execute(
+                                insert(processed_events).values(
+                                    consumer=delivery.group, event_id=delivery.event_id, handled_at=utcnow()
+                                )
                             )
-                        )
-                        self._handle(session, delivery)
-                    done.append(delivery)
-                except IntegrityError as exc:
-                    if _is_duplicate(exc):
-                        done.append(delivery)  # another worker recorded it first
-                    else:
+                            self._handle(session, delivery)
+                        done.append(delivery)
+                    except IntegrityError as exc:
+                        if _is_duplicate(exc):
+                            done.append(delivery)  # another worker recorded it first
+                        else:
+                            failures.append((delivery, _describe(exc)))
+                    except Exception as exc:  # noqa: BLE001 - any handler error is retried
                         failures.append((delivery, _describe(exc)))
-                except Exception as exc:  # noqa: BLE001 - any handler error is retried
-                    failures.append((delivery, _describe(exc)))
-            session.commit()
-        except Exception as exc:  # noqa: BLE001 - the commit itself failed: retry all
-            session.rollback()
+        except Exception as exc:  # noqa: BLE001 - the commit itself failed (rolled back): retry all
             log.exception("batch of %d failed to commit", len(batch))
             return [], [(d, _describe(exc)) for d in batch]
         finally:

@@ -52,6 +52,9 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=True,  # SQLite can only ALTER by copying the table
         compare_type=True,
     )
+    from mitra.services import unit_of_work
+
+    unit_of_work.init_app(app)
     from mitra.security import auth
 
     auth.init_app(app)

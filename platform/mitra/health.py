@@ -16,7 +16,7 @@ from events.broker import connect
 from mitra.extensions import db
 from mitra.models import Role
 from mitra.security.tokens import bearer_token
-from mitra.services import event_ops, tokens
+from mitra.services import event_ops, tokens, unit_of_work
 
 bp = Blueprint("health", __name__)
 
@@ -29,7 +29,7 @@ def database_state() -> dict:
         db.session.execute(text("SELECT 1"))
         return {"ok": True, "backend": db.engine.dialect.name}
     except Exception as exc:  # noqa: BLE001 - any failure means "down"; the message says why
-        db.session.rollback()
+        unit_of_work.current().rollback()  # a failed check leaves the session unusable
         return {"ok": False, "backend": db.engine.dialect.name, "error": str(exc)[:300]}
 
 
@@ -54,7 +54,7 @@ def outbox_state() -> dict:
     try:
         backlog, oldest = event_ops.backlog(db.session)
     except Exception as exc:  # noqa: BLE001
-        db.session.rollback()
+        unit_of_work.current().rollback()  # a failed check leaves the session unusable
         return {"ok": False, "error": str(exc)[:300]}
     return {"ok": True, "backlog": backlog, "oldest_unpublished": oldest.isoformat() if oldest else None}
 
@@ -71,7 +71,7 @@ def may_see_checks(authorization: str | None) -> bool:
     try:
         user = tokens.authenticate(supplied)
     except Exception:  # noqa: BLE001 - unknown token, or the database is down: no details
-        db.session.rollback()
+        unit_of_work.current().rollback()  # a failed check leaves the session unusable
         return False
     return user.role == Role.MINISTRY_ADMIN
 
@@ -81,7 +81,7 @@ def healthz():
     checks = {"database": database_state()}
     checks["outbox"] = outbox_state() if checks["database"]["ok"] else {"ok": False}
     checks["broker"] = broker_state(current_app.config["BROKER_URL"])
-    db.session.rollback()
+    unit_of_work.current().rollback()  # the checks wrote nothing; hold no transaction meanwhile
     ok = all(check["ok"] for check in checks.values())
     body = {"status": "ok" if ok else "unavailable"}
     if may_see_checks(request.headers.get("Authorization")):

@@ -1,7 +1,8 @@
 """Every API error is one JSON shape: {"code", "status", "message", "errors": {field: [...]}}.
 
 The handlers answer for paths under /api only; the web pages keep Flask's own error pages.
-No exception escapes as an HTML 500: the catch-all rolls back and answers in JSON.
+No exception escapes as an HTML 500: the catch-all answers in JSON. The request's unit of
+work has rolled back before any handler runs (`services.unit_of_work.init_app`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from mitra.extensions import db
 from mitra.services.errors import ServiceError
 
 log = logging.getLogger("mitra.api")
@@ -126,7 +126,6 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_service_error(exc: ServiceError):
-    db.session.rollback()
     headers = dict(exc.headers)
     if exc.status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="mitra"')
@@ -134,24 +133,20 @@ def handle_service_error(exc: ServiceError):
 
 
 def handle_stale(_exc: StaleDataError):
-    db.session.rollback()
     return error_response(409, "the record was changed by someone else meanwhile; fetch it and retry")
 
 
 def handle_integrity(exc: IntegrityError):
-    db.session.rollback()
     log.warning("integrity error reached the API: %s", exc.orig)
     return error_response(409, "the request conflicts with data stored meanwhile; fetch and retry")
 
 
 def handle_data_error(exc: DataError):
-    db.session.rollback()
     log.warning("data error reached the API: %s", exc.orig)
     return error_response(422, "a value does not fit what the database can store")
 
 
 def handle_operational(exc: OperationalError):
-    db.session.rollback()
     log.error("database unavailable: %s", exc.orig)
     return error_response(
         503, "the database is busy or unavailable; retry shortly", headers={"Retry-After": "5"}
@@ -161,7 +156,6 @@ def handle_operational(exc: OperationalError):
 def handle_unexpected(exc: Exception):
     if not _is_api():
         raise exc
-    db.session.rollback()
     log.exception("unhandled error in %s %s", request.method, request.path)
     return error_response(500, "an unexpected error occurred; it has been logged")
 

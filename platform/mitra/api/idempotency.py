@@ -12,7 +12,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from mitra.api.errors import ApiError
-from mitra.extensions import db
+from mitra.models import IdempotentRequest
 from mitra.services import idempotency
 from mitra.services.errors import Conflict, InvalidInput
 
@@ -42,30 +42,23 @@ def idempotent(view):
                 f"{HEADER} must be 1 to 255 visible ASCII characters",
                 {HEADER: ["must be 1 to 255 visible ASCII characters"]},
             )
-        user_id = g.api_user.id
         fingerprint = idempotency.fingerprint(request.method, request.path, request.get_data(cache=True))
-        found = idempotency.find(user_id, key)
-        if found is not None:
-            return _replay(found, fingerprint)
-        if idempotency.claim(user_id, key, fingerprint) is None:  # a concurrent twin holds the key
-            db.session.rollback()
-            return _replay(idempotency.find(user_id, key), fingerprint)
-        try:
-            response = current_app.make_response(view(*args, **kwargs))
-        except Exception:
-            db.session.rollback()
-            found = idempotency.find(user_id, key)  # a concurrent twin may have won the key
-            if found is not None:
-                return _replay(found, fingerprint)
-            raise
-        if response.status_code < 300:
-            headers = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
-            idempotency.remember(user_id, key, response.status_code, response.get_data(as_text=True), headers)
-        else:
-            db.session.rollback()
-        return response
+        outcome = idempotency.once(
+            g.api_user.id,
+            key,
+            fingerprint,
+            lambda: current_app.make_response(view(*args, **kwargs)),
+            _kept_headers,
+        )
+        if outcome is None or isinstance(outcome, IdempotentRequest):
+            return _replay(outcome, fingerprint)
+        return outcome
 
     return wrapper
+
+
+def _kept_headers(response) -> dict[str, str]:
+    return {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
 
 
 def _replay(found, fingerprint: str):

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from mitra.extensions import db
 from mitra.services.demo_data import DEMO_LOGINS, seed_demo
 from mitra.services.statistics import recompute_statistics
+from mitra.services.unit_of_work import UnitOfWork
 
 
 def refuse_demo_data_in_production(what: str) -> None:
@@ -37,10 +38,10 @@ def seed_demo_command() -> None:
     upgrade` first. Refused when MITRA_ENV=production.
     """
     refuse_demo_data_in_production("mitra seed-demo")
-    seed_demo(db.session, progress=_progress)
-    # The dashboards read compiled statistics; demo data arrives without events.
-    recompute_statistics(db.session)
-    db.session.commit()
+    with UnitOfWork():
+        seed_demo(db.session, progress=_progress)
+        # The dashboards read compiled statistics; demo data arrives without events.
+        recompute_statistics(db.session)
     click.echo("statistics compiled")
     click.echo("demo logins:")
     for role, email, password in DEMO_LOGINS:

@@ -73,17 +73,18 @@ def prepare_database(seed: bool = True) -> bool:
     from mitra.models import Centre
     from mitra.services.demo_data import load_reference_data, seed_demo
     from mitra.services.statistics import recompute_statistics
+    from mitra.services.unit_of_work import UnitOfWork
 
     upgrade()
     try:
-        load_reference_data(db.session)
-        if not seed or db.session.scalar(select(func.count()).select_from(Centre)):
-            return False
-        seed_demo(db.session)
-        # The dashboards read compiled statistics; demo data arrives without events.
-        recompute_statistics(db.session)
-        db.session.commit()
-        return True
+        with UnitOfWork():
+            load_reference_data(db.session)
+            if not seed or db.session.scalar(select(func.count()).select_from(Centre)):
+                return False
+            seed_demo(db.session)
+            # The dashboards read compiled statistics; demo data arrives without events.
+            recompute_statistics(db.session)
+            return True
     finally:
         # This process only supervises from here on: hold no transaction, no connection
         # (on SQLite an open transaction would lock every other process out).

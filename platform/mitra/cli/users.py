@@ -8,6 +8,7 @@ import click
 
 from mitra.models import Role
 from mitra.services.accounts import AccountError, create_user, list_users
+from mitra.services.unit_of_work import UnitOfWork
 
 
 @click.group("users")
@@ -32,15 +33,16 @@ def create_command(email, name, role, centre_code, partner_name, language, passw
     """Create a user bound to the ministry, one centre or one partner."""
     password = sys.stdin.readline().rstrip("\n")
     try:
-        user = create_user(
-            email=email,
-            name=name or email.split("@")[0],
-            role=role,
-            password=password,
-            centre_code=centre_code,
-            partner_name=partner_name,
-            language=language,
-        )
+        with UnitOfWork():
+            user = create_user(
+                email=email,
+                name=name or email.split("@")[0],
+                role=role,
+                password=password,
+                centre_code=centre_code,
+                partner_name=partner_name,
+                language=language,
+            )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created user {user.id}: {user.email} ({user.role})")

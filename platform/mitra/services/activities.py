@@ -106,7 +106,7 @@ def plan(principal: Principal, collaboration_id: int, data: Mapping[str, Any]) -
     db.session.add(activity)
     db.session.flush()
     _record(principal, activity, "plan", catalogue.ActivityPlanned, None, {"status": activity.status})
-    db.session.commit()
+    db.session.flush()
     return activity
 
 
@@ -131,7 +131,7 @@ def update(
         if moved:  # the partner is told of a new date or place (not of a new title)
             db.session.flush()
             emit(db.session, _event(principal, activity, catalogue.ActivityMoved))
-        db.session.commit()
+        db.session.flush()
     return activity
 
 
@@ -168,7 +168,7 @@ def confirm(
         {"confirmed_at": None},
         {"confirmed_at": activity.confirmed_at.isoformat(), "confirmed_by_id": principal.id},
     )
-    db.session.commit()
+    db.session.flush()
     return activity
 
 
@@ -221,7 +221,7 @@ def report(
             "document_ref": activity.document_ref,
         },
     )
-    db.session.commit()
+    db.session.flush()
     return activity
 
 
@@ -237,7 +237,7 @@ def cancel(
         precondition(activity)
     _require_planned(activity, "cancelled")
     _cancel(principal, activity, reason)
-    db.session.commit()
+    db.session.flush()
     return activity
 
 

@@ -109,7 +109,7 @@ def record(principal: Principal, data: Mapping[str, Any]) -> Agreement:
             actor=principal.actor,
         ),
     )
-    db.session.commit()
+    db.session.flush()
     return agreement
 
 

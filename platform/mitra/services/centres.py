@@ -79,7 +79,7 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Centre:
         subject_id=centre.id,
         after={"code": code, "name": centre.name},
     )
-    db.session.commit()
+    db.session.flush()
     return centre
 
 
@@ -94,5 +94,5 @@ def update(
     if precondition:
         precondition(centre)
     if lifecycle.edit(principal, centre, "centre", changes, EDITABLE):
-        db.session.commit()
+        db.session.flush()
     return centre

@@ -1,7 +1,7 @@
 """Collaborations: a centre drafts and proposes, a partner answers, the centre follows up.
 
 Each function loads through the principal's scope (out of scope is "not found"), changes
-state only through `lifecycle`, and commits its one transaction.
+state only through `lifecycle`, and flushes; the caller's unit of work commits.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from events.types import utcnow
 from mitra.extensions import db
 from mitra.models import AuditEntry, Centre, Collaboration, CollaborationStatus, Partner, Role, User
 from mitra.security.auth import Principal
-from mitra.services import activities, lifecycle, partners, scoping, transactions
+from mitra.services import activities, lifecycle, partners, scoping
 from mitra.services.errors import Conflict, InvalidInput
 
 SORTABLE = {
@@ -96,7 +96,7 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Collaboration:
     )
     db.session.add(collaboration)
     lifecycle.created(collaboration, principal)
-    transactions.commit_keeping_state()
+    db.session.flush()
     return collaboration
 
 
@@ -121,7 +121,7 @@ def update(
         changes.get("starts_on", collaboration.starts_on), changes.get("ends_on", collaboration.ends_on)
     )
     if lifecycle.edit(principal, collaboration, "collaboration", changes, EDITABLE):
-        transactions.commit_keeping_state()
+        db.session.flush()
     return collaboration
 
 
@@ -144,7 +144,7 @@ def act(
     if verb == "accept" and collaboration.starts_on <= lifecycle.today_at(collaboration.centre, clock):
         # Accepted on or after its start date: it starts now, not at the job's next run.
         lifecycle.transition(collaboration, "activate", actor=lifecycle.LIFECYCLE_ACTOR, clock=clock)
-    transactions.commit_keeping_state()
+    db.session.flush()
     return collaboration
 
 
@@ -163,7 +163,7 @@ def complete(
     if outcomes:
         collaboration.closing_outcomes = dict(outcomes)
     lifecycle.transition(collaboration, "complete", actor=principal, text=summary, clock=clock)
-    transactions.commit_keeping_state()
+    db.session.flush()
     return collaboration
 
 
@@ -188,7 +188,7 @@ def extend(
             "ends_on", f"must be later than the current end ({collaboration.ends_on.isoformat()})"
         )
     lifecycle.extend(collaboration, ends_on, actor=principal)
-    transactions.commit_keeping_state()
+    db.session.flush()
     return collaboration
 
 

@@ -9,6 +9,9 @@ class ServiceError(Exception):
     """A refusal the caller can act on; `errors` maps a field to its messages."""
 
     status = 400
+    # True when the refusal is itself the record (a failed sign-in is counted): the unit of
+    # work commits what was written before it instead of rolling back.
+    keeps_writes = False
 
     def __init__(
         self,
@@ -24,6 +27,12 @@ class ServiceError(Exception):
 
 class Unauthenticated(ServiceError):
     status = 401
+
+
+class SignInRefused(Unauthenticated):
+    """Wrong credentials: the failure is counted (throttling, audit) even though it refuses."""
+
+    keeps_writes = True
 
 
 class Forbidden(ServiceError):

@@ -342,8 +342,7 @@ def flush_unique(message: str, field: str, session: Session | None = None) -> No
     session = session or db.session
     try:
         session.flush()
-    except IntegrityError:
-        session.rollback()
+    except IntegrityError:  # raising rolls the unit of work back
         raise Conflict(message, {field: ["is taken"]}) from None
 
 

@@ -238,7 +238,7 @@ def mark_read(user: User, ident: int, clock: Callable[[], datetime] = utcnow) ->
     notification = scoping.one(scoping.notifications(user), Notification, ident, "notification")
     if notification.read_at is None:
         notification.read_at = clock()
-        db.session.commit()
+        db.session.flush()
     return notification
 
 
@@ -248,7 +248,7 @@ def mark_all_read(user: User, clock: Callable[[], datetime] = utcnow) -> int:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=clock())
     ).rowcount
-    db.session.commit()
+    db.session.flush()
     return changed
 
 

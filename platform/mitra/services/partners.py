@@ -83,7 +83,7 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Partner:
         subject_id=partner.id,
         after={"name": name, "type": partner.type, "scope": scope},
     )
-    db.session.commit()
+    db.session.flush()
     return partner
 
 
@@ -110,7 +110,7 @@ def update(
         _check_name_free(changes["name"])
     if lifecycle.edit(principal, partner, "partner", changes, allowed):
         lifecycle.flush_unique(f"a partner named {changes.get('name')!r} exists already", "name")
-        db.session.commit()
+        db.session.flush()
     return partner
 
 

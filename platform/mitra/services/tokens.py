@@ -26,8 +26,8 @@ from mitra.security import ratelimit
 from mitra.security.auth import ANONYMOUS
 from mitra.security.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from mitra.security.tokens import new_token, token_hash
-from mitra.services import audit, login_alerts, scoping
-from mitra.services.errors import NotFound, TooManyRequests, Unauthenticated
+from mitra.services import audit, login_alerts, scoping, unit_of_work
+from mitra.services.errors import NotFound, SignInRefused, TooManyRequests, Unauthenticated
 
 Clock = Callable[[], datetime]
 # (the account, its failures, from how many addresses, over what window)
@@ -65,7 +65,7 @@ def sign_in(
     now = clock()
     wait = ratelimit.login_wait(db.session, email, address, now, limits)
     if wait is not None:
-        db.session.rollback()  # nothing written: a flood of refused attempts costs no rows
+        # Raising rolls the unit of work back: a flood of refused attempts costs no rows.
         raise TooManyRequests(f"too many failed sign-ins; try again in {wait} seconds", wait)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     # Verify even for an unknown e-mail, so the answer takes as long either way.
@@ -73,7 +73,7 @@ def sign_in(
     if user is None or not password_ok or not user.is_active:
         reason = "unknown_email" if user is None else "wrong_password" if not password_ok else "inactive"
         _failed(email, address, user, reason, now, limits, alert)
-        raise Unauthenticated(WRONG_CREDENTIALS)
+        raise SignInRefused(WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token, expires_at = issue(user, kind=kind, label=label, lifetime=lifetime, clock=clock)
@@ -90,7 +90,7 @@ def sign_in(
             "expires_at": expires_at.isoformat(),
         },
     )
-    db.session.commit()
+    db.session.flush()
     return token, expires_at
 
 
@@ -136,8 +136,8 @@ def authenticate(token: str | None, *, kind: str = API_TOKEN, clock: Clock = utc
     if revoked_at is not None or expires_at <= now or not user.is_active:
         raise Unauthenticated(INVALID_TOKEN)
     if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
+        # Written in the request's unit of work, which commits with the request.
         db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        db.session.commit()
     return user
 
 
@@ -149,7 +149,7 @@ def revoke(token: str | None, *, kind: str = API_TOKEN, clock: Clock = utcnow) -
     if row is None or row.revoked_at is not None:
         raise Unauthenticated(INVALID_TOKEN)
     _revoke(row, clock())
-    db.session.commit()
+    db.session.flush()
 
 
 API_TOKEN_SORTS = {
@@ -185,7 +185,7 @@ def revoke_api_token(user: User, token_id: int, *, clock: Clock = utcnow) -> Non
     if row is None:
         raise NotFound("token", token_id)
     _revoke(row, now)
-    db.session.commit()
+    db.session.flush()
 
 
 def _revoke(row: ApiToken, now: datetime) -> None:
@@ -240,6 +240,7 @@ def _failed(
             subject_id=user.id,
             after={"failures": limits.account_ceiling, "addresses": addresses},
         )
-    db.session.commit()
     if failure.ceiling_reached:
-        alert(user, limits.account_ceiling, addresses, limits.ceiling_window)
+        unit_of_work.current().after_commit(
+            lambda: alert(user, limits.account_ceiling, addresses, limits.ceiling_window)
+        )

@@ -9,10 +9,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mitra.links import absolute_url
-from mitra.services import mail
+from mitra.services import accounts, mail, unit_of_work
 from mitra.services.errors import InvalidInput, TooManyRequests, Unauthenticated
 from mitra.web import feedback, session
-from mitra.web.adapters import accounts
 from mitra.web.forms.accounts import (
     LoginForm,
     PasswordChangeForm,
@@ -35,7 +34,8 @@ def login():
     status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            session.sign_in(form.email.data, form.password.data)
+            with unit_of_work.step():
+                session.sign_in(form.email.data, form.password.data)
         except Unauthenticated:
             flash(_("The e-mail address or the password is wrong, or the account is not active."), "error")
             status = 401
@@ -62,12 +62,13 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(
-                viewer(),
-                form.current_password.data,
-                form.new_password.data,
-                keep_token=session.current_session_token(),
-            )
+            with unit_of_work.step():
+                accounts.change_password(
+                    viewer(),
+                    form.current_password.data,
+                    form.new_password.data,
+                    keep_token=session.current_session_token(),
+                )
         except InvalidInput as exc:
             feedback.attach(form, exc)
         else:
@@ -93,9 +94,10 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         try:
-            accounts.request_reset(
-                form.email.data, notify=_send_reset_link, address=request.remote_addr or "unknown"
-            )
+            with unit_of_work.step():
+                accounts.request_reset(
+                    form.email.data, notify=_send_reset_link, address=request.remote_addr or "unknown"
+                )
         except TooManyRequests as exc:
             minutes = max(1, round(exc.retry_after / 60))
             flash(
@@ -123,7 +125,8 @@ def reset_password(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.new_password.data)
+            with unit_of_work.step():
+                accounts.reset_password(token, form.new_password.data)
         except accounts.ResetLinkInvalid:
             return render_template("web/accounts/reset_invalid.html"), 400
         except InvalidInput as exc:
@@ -143,7 +146,8 @@ def profile():
     if form.validate_on_submit():
         changes = {name: getattr(form, name).data for name in accounts.PROFILE_FIELDS}
         try:
-            accounts.update_profile(user, changes)
+            with unit_of_work.step():
+                accounts.update_profile(user, changes)
         except InvalidInput as exc:
             feedback.attach(form, exc)
         else:

@@ -7,9 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from mitra.extensions import db
 from mitra.models import Role
-from mitra.services import activities, collaborations
+from mitra.services import activities, collaborations, unit_of_work
 from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels, readmodels
 from mitra.web.collaborations import CENTRE_ROLES, refused_key
@@ -42,7 +41,8 @@ def plan(ident: int):
         "location": form.location.data or "",
     }
     try:
-        activities.plan(user, ident, data)
+        with unit_of_work.step():
+            activities.plan(user, ident, data)
     except ServiceError as exc:
         if exc.status == 404:
             raise
@@ -70,7 +70,8 @@ def report(ident: int):
         "document_ref": form.document_ref.data or None,
     }
     try:
-        activities.report(user, ident, data)
+        with unit_of_work.step():
+            activities.report(user, ident, data)
     except ServiceError as exc:
         if exc.status == 404:
             raise
@@ -95,16 +96,16 @@ def change(ident: int):
             status = 422
         else:
             try:
-                if moving:
-                    activities.update(
-                        user, ident, {"date": move.date.data, "location": move.location.data or ""}
-                    )
-                else:
-                    activities.cancel(user, ident, cancel.reason.data)
+                with unit_of_work.step():  # a refusal undoes the step; the form says why
+                    if moving:
+                        activities.update(
+                            user, ident, {"date": move.date.data, "location": move.location.data or ""}
+                        )
+                    else:
+                        activities.cancel(user, ident, cancel.reason.data)
             except ServiceError as exc:
                 if exc.status == 404:
                     raise
-                db.session.rollback()
                 feedback.attach(form, exc)
                 status = exc.status
                 activity = activities.get(user, ident)
@@ -133,7 +134,8 @@ def confirm(ident: int):
     if not form.validate_on_submit():
         return feedback.refused(f"confirm-{ident}", form, back)
     try:
-        activities.confirm(user, ident)
+        with unit_of_work.step():
+            activities.confirm(user, ident)
     except ServiceError as exc:
         if exc.status == 404:
             raise

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from mitra.extensions import db
 from mitra.models import Role
-from mitra.services import agreements, partners
+from mitra.services import agreements, partners, unit_of_work
 from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels, readmodels
 from mitra.web.forms import options
@@ -90,7 +90,8 @@ def new():
         }
         data["document_ref"] = data["document_ref"] or None
         try:
-            agreements.record(user, data)
+            with unit_of_work.step():
+                agreements.record(user, data)
         except ServiceError as exc:
             feedback.attach(form, exc)
             status = exc.status

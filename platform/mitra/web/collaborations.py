@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from mitra.extensions import db
 from mitra.models import SERVICE_AREAS, CollaborationStatus, Role
-from mitra.services import activities, collaborations, lifecycle, partners
+from mitra.services import activities, collaborations, lifecycle, partners, unit_of_work
 from mitra.services.errors import InvalidInput, ServiceError
 from mitra.web import feedback, labels, readmodels
 from mitra.web.forms import options
@@ -132,7 +132,8 @@ def _propose_after_saving(collaboration, form: CollaborationForm):
     """The form's "propose" button: the draft is saved; now send it. If the service refuses
     (a deadline already past), the draft's edit form shows why beside the field."""
     try:
-        collaborations.act(viewer(), collaboration.id, "propose")
+        with unit_of_work.step():
+            collaborations.act(viewer(), collaboration.id, "propose")
     except InvalidInput as exc:
         feedback.attach(form, exc)
         return render_template(
@@ -153,7 +154,8 @@ def new():
     status = 200
     if form.validate_on_submit():
         try:
-            collaboration = collaborations.create(viewer(), form.data_for_service())
+            with unit_of_work.step():
+                collaboration = collaborations.create(viewer(), form.data_for_service())
         except InvalidInput as exc:
             feedback.attach(form, exc)
             status = 422
@@ -186,7 +188,8 @@ def edit(ident: int):
     if form.validate_on_submit():
         changes = form.data_for_service()
         try:
-            collaborations.update(user, ident, changes)
+            with unit_of_work.step():
+                collaborations.update(user, ident, changes)
         except InvalidInput as exc:
             feedback.attach(form, exc)
             status = 422
@@ -330,14 +333,14 @@ def act(ident: int, path: str):
         return feedback.refused(refused_key(ident, verb), form, back)
     text = getattr(form, field).data if field else None
     try:
-        if verb == "complete":
-            collaborations.complete(user, ident, text, form.outcomes())
-        else:
-            collaborations.act(user, ident, verb, text)
+        with unit_of_work.step():  # a refusal undoes the step, and the page says why
+            if verb == "complete":
+                collaborations.complete(user, ident, text, form.outcomes())
+            else:
+                collaborations.act(user, ident, verb, text)
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        db.session.rollback()
         return feedback.refused(refused_key(ident, verb), form, back, exc)
     flash(DONE[verb], "info")
     return redirect(url_for("web.collaborations.detail", ident=ident))
@@ -353,11 +356,11 @@ def extend(ident: int):
     if not form.validate_on_submit():
         return feedback.refused(refused_key(ident, "extend"), form, back)
     try:
-        collaborations.extend(user, ident, form.ends_on.data)
+        with unit_of_work.step():
+            collaborations.extend(user, ident, form.ends_on.data)
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        db.session.rollback()
         return feedback.refused(refused_key(ident, "extend"), form, back, exc)
     flash(DONE["extend"], "info")
     return redirect(url_for("web.collaborations.detail", ident=ident))

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from mitra.extensions import db
 from mitra.services.errors import NotFound, ServiceError
 from mitra.web import feedback
 
@@ -54,20 +53,20 @@ def handle_http(exc: HTTPException):
     return page(exc.code or 500)
 
 
+# The request's unit of work has rolled back before any of these handlers runs.
+
+
 def handle_service_error(exc: ServiceError):
-    db.session.rollback()
     if isinstance(exc, NotFound):
         return page(404)
     return page(exc.status, feedback.general_message(exc))
 
 
 def handle_stale(_exc: StaleDataError):
-    db.session.rollback()
     return page(409, _("Someone else changed this meanwhile. Reload the page and try again."))
 
 
 def handle_unexpected(exc: Exception):
-    db.session.rollback()
     log.exception("unhandled error in %s %s", request.method, request.path, exc_info=exc)
     return page(500)
 

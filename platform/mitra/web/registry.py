@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mitra.extensions import db
 from mitra.models import Centre, PartnerScope, Province, Role
-from mitra.services import centres, partners
+from mitra.services import centres, partners, unit_of_work
 from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels
 from mitra.web.forms import options
@@ -72,7 +72,8 @@ def partner_new():
         data = {"name": form.name.data.strip(), "type": form.type.data}
         data["scope"] = form.scope.data if form.scope is not None else PartnerScope.LOCAL.value
         try:
-            partner = partners.create(user, data)
+            with unit_of_work.step():
+                partner = partners.create(user, data)
         except ServiceError as exc:
             feedback.attach(form, exc)
             status = exc.status
@@ -150,7 +151,8 @@ def centre_new():
         }
         data["funding"] = data["funding"] or None
         try:
-            centre = centres.create(viewer(), data)
+            with unit_of_work.step():
+                centre = centres.create(viewer(), data)
         except ServiceError as exc:
             feedback.attach(form, exc)
             status = exc.status
