@@ -69,9 +69,9 @@ def prepare_database(seed: bool = True) -> bool:
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
+    from mitra.demo.data import load_reference_data, seed_demo
     from mitra.extensions import db
     from mitra.models import Centre
-    from mitra.services.demo_data import load_reference_data, seed_demo
     from mitra.services.statistics import recompute_statistics
 
     upgrade()
@@ -92,7 +92,7 @@ def prepare_database(seed: bool = True) -> bool:
 
 
 def print_banner(url: str) -> None:
-    from mitra.services.demo_data import DEMO_LOGINS
+    from mitra.demo.data import DEMO_LOGINS
 
     click.echo("")
     click.echo(f"  Mitra is starting at {url}  (health: {url}/healthz)")
