@@ -89,10 +89,10 @@ def prepare_database(url: str, drafts: int) -> tuple[int, int]:
     from flask_migrate import upgrade
 
     from mitra import create_app
+    from mitra.demo.data import load_reference_data
     from mitra.extensions import db
     from mitra.models import Centre, Partner, Partnership, User
     from mitra.security.passwords import hash_password
-    from mitra.services.demo_data import load_reference_data
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MITRA_ENV": "test"})
     with app.app_context():

@@ -49,11 +49,11 @@ from sqlalchemy import create_engine, make_url, select, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from mitra import create_app  # noqa: E402
+from mitra.demo.data import seed_demo  # noqa: E402
 from mitra.extensions import db  # noqa: E402
 from mitra.models import SERVICE_AREAS, Partnership  # noqa: E402
 from mitra.security.auth import SystemActor  # noqa: E402
 from mitra.services import statistics  # noqa: E402
-from mitra.services.demo_data import seed_demo  # noqa: E402
 
 AREAS = [code for code, _id, _en in SERVICE_AREAS]
 READ_YEAR = 2021

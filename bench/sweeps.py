@@ -62,9 +62,9 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 
 from events.store import outbox  # noqa: E402
 from mitra import create_app  # noqa: E402
+from mitra.demo.data import load_reference_data  # noqa: E402
 from mitra.extensions import db  # noqa: E402
 from mitra.models import AuditEntry, Collaboration, Notification, Reminder  # noqa: E402
-from mitra.services.demo_data import load_reference_data  # noqa: E402
 from workers import lifecycle, sweeps  # noqa: E402
 
 DAY = date(2031, 3, 10)

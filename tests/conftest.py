@@ -112,7 +112,7 @@ def client(app):
 
 @pytest.fixture
 def reference_data(app):
-    from mitra.services.demo_data import load_reference_data
+    from mitra.demo.data import load_reference_data
 
     load_reference_data(db.session)
     db.session.commit()

@@ -79,7 +79,7 @@ def daily_wib(hour: int, minute: int) -> Callable[[Config], BaseTrigger]:
 
 
 def mail_dispatch_seconds(config: Config) -> int:
-    return int(config.get("MAIL_DISPATCH_SECONDS") or os.environ.get("MAIL_DISPATCH_SECONDS") or 30)
+    return int(config.get("MAIL_DISPATCH_SECONDS") or 30)
 
 
 def mail_interval(config: Config) -> BaseTrigger:

@@ -6,24 +6,17 @@ explicit zones on every trigger, coalescing, one instance at a time and an hour 
 grace. Run only one scheduler; if a second is started by mistake, or a restart fires a slot
 again, each run's claim on `(job, slot)` makes it skip what another has done.
 
-For tests only (MITRA_ENV=test), MITRA_TEST_CLOCK="START|SPEED|ANCHOR[|END]" runs the real
-scheduler on an accelerated clock: simulated time is START plus SPEED times the real
-seconds elapsed since the Unix time ANCHOR (so several processes share one timeline; ANCHOR
-may name a file the test writes it to once they are all up), and the process stops by
-itself at END. The clock is moved with time-machine, which patches
-`time.time` and `datetime.now` in the process; APScheduler, the jobs and their claims all
-read it, while waits and socket timeouts keep real (monotonic) time.
+`serve` takes the clock it runs on: the system's, unless a caller passes another (the
+tests' accelerated one, tests/support/fast_scheduler.py).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
-import time
 from datetime import datetime, timedelta
-from pathlib import Path
+from typing import Protocol
 
 import click
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
@@ -42,8 +35,29 @@ from workers.jobs import BY_ID, JOBS, UTC_ZONE, WIB, Job
 
 log = logging.getLogger("mitra.scheduler")
 
-TEST_CLOCK = "MITRA_TEST_CLOCK"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+
+
+class Clock(Protocol):
+    """The time a scheduler process runs on."""
+
+    def now(self) -> datetime: ...
+
+    def attach(self, scheduler: BlockingScheduler) -> None:
+        """Called once the scheduler is built, before it starts."""
+
+
+class SystemClock:
+    """The real time: APScheduler and the jobs read it themselves, so there is nothing to drive."""
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def attach(self, scheduler: BlockingScheduler) -> None:
+        pass
+
+
+SYSTEM_CLOCK = SystemClock()
 
 
 def build(app: Flask, jobs: tuple[Job, ...] = JOBS) -> BlockingScheduler:
@@ -77,67 +91,22 @@ def _missed(event: JobExecutionEvent) -> None:
     )
 
 
-def start_test_clock(spec: str, scheduler: BlockingScheduler) -> None:
-    """See the module's docstring; refuses to run outside MITRA_ENV=test."""
-    if current_app.config.get("MITRA_ENV") != "test":
-        raise click.UsageError(f"{TEST_CLOCK} is honoured only with MITRA_ENV=test")
-    import time_machine  # a development dependency, needed only here
-
-    parts = spec.split("|")
-    start, speed = datetime.fromisoformat(parts[0]), float(parts[1])
-    anchor = _anchor(parts[2])
-    end = datetime.fromisoformat(parts[3]) if len(parts) > 3 else None
-    real_then, monotonic_then = time.time(), time.monotonic()
-
-    def simulated() -> datetime:
-        real_now = real_then + time.monotonic() - monotonic_then
-        return start + timedelta(seconds=max(0.0, real_now - anchor) * speed)
-
-    # POSIX timestamps, not datetimes: given a zone-aware datetime, time-machine sets TZ too.
-    coordinates = time_machine.travel(simulated().timestamp(), tick=False).start()
-
-    def drive() -> None:
-        while True:
-            now = simulated()
-            coordinates.move_to(now.timestamp())
-            if end is not None and now >= end and scheduler.running:
-                log.info("test clock reached %s: stopping", end.isoformat())
-                os.kill(os.getpid(), signal.SIGTERM)
-                return
-            if scheduler.running:
-                scheduler.wakeup()
-            time.sleep(0.02)
-
-    threading.Thread(target=drive, name="test-clock", daemon=True).start()
-
-
-def _anchor(value: str) -> float:
-    """A Unix time, or a file that will hold one: the test writes it once every process is up."""
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    click.echo(f"scheduler: test clock waiting for {value}")
-    path, deadline = Path(value), time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text().strip():
-            return float(path.read_text())
-        time.sleep(0.05)
-    raise click.ClickException(f"the test clock's anchor never appeared in {value}")
-
-
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduled jobs until SIGTERM or Ctrl-C. Run ONE scheduler process: a second
     one does nothing twice (every run claims its (job, slot) first), but is of no use."""
+    serve(current_app._get_current_object())
+
+
+def serve(app: Flask, clock: Clock = SYSTEM_CLOCK) -> None:
+    """The scheduler process's life: build the scheduler, let the clock drive it, run until
+    SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # APScheduler logs every job added and every run at INFO; job_lines and JobRun say it once.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    app = current_app._get_current_object()
     scheduler = build(app)
-    if os.environ.get(TEST_CLOCK):
-        start_test_clock(os.environ[TEST_CLOCK], scheduler)
+    clock.attach(scheduler)
 
     stopping = threading.Event()
 
@@ -148,20 +117,21 @@ def scheduler_command() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    _warn_of_another_scheduler()
+    with app.app_context():
+        _warn_of_another_scheduler(clock.now())
     click.echo(f"scheduler: {len(JOBS)} jobs (Ctrl-C stops)")
-    for line in job_lines(app, scheduler_now=utcnow()):
+    for line in job_lines(app, scheduler_now=clock.now()):
         click.echo(f"  {line}")
     if not stopping.is_set():  # a SIGTERM during start-up
         scheduler.start()
     click.echo("scheduler: stopped")
 
 
-def _warn_of_another_scheduler() -> None:
+def _warn_of_another_scheduler(now: datetime) -> None:
     """Harmless (claims keep it from doing anything twice) but wasteful: say so."""
     recent = db.session.scalars(
         select(JobRun.claimed_by)
-        .where(JobRun.claimed_at > utcnow() - timedelta(minutes=2), JobRun.manual.is_(False))
+        .where(JobRun.claimed_at > now - timedelta(minutes=2), JobRun.manual.is_(False))
         .distinct()
     ).all()
     db.session.rollback()

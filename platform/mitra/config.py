@@ -62,7 +62,7 @@ def check_base_url(value: str) -> str:
     return value.strip().rstrip("/")
 
 
-def _base_url(env: str) -> str:
+def _base_url(env: str, host: str, port: int) -> str:
     value = os.environ.get("MITRA_BASE_URL")
     if value:
         return check_base_url(value)
@@ -72,8 +72,7 @@ def _base_url(env: str) -> str:
             "Mitra at, e.g. https://mitra.example.go.id; every link in an e-mail starts with it"
         )
     # Development and tests: the address `mitra up` prints.
-    host = os.environ.get("MITRA_HOST") or "127.0.0.1"
-    return f"http://{host}:{os.environ.get('MITRA_PORT') or '5000'}"
+    return f"http://{host}:{port}"
 
 
 def _trusted_proxies() -> int:
@@ -95,6 +94,8 @@ def from_environment() -> dict:
     if database_url.startswith(("postgres://", "postgresql://")):
         database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
     broker_url = os.environ.get("BROKER_URL") or f"sqla+sqlite:///{folder / 'broker.db'}"
+    host = os.environ.get("MITRA_HOST") or "127.0.0.1"
+    port = int(os.environ.get("MITRA_PORT") or "5000")
     return {
         "MITRA_ENV": env,
         "INSTANCE_PATH": str(folder),
@@ -109,7 +110,10 @@ def from_environment() -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Mitra <mitra@localhost>"),
-        "MITRA_BASE_URL": _base_url(env),
+        # Where `mitra up` binds the web server unless --host/--port say otherwise.
+        "MITRA_HOST": host,
+        "MITRA_PORT": port,
+        "MITRA_BASE_URL": _base_url(env, host, port),
         # Host names besides MITRA_BASE_URL's that requests may carry (mitra/links.py).
         "MITRA_TRUSTED_HOSTS": [
             h.strip() for h in os.environ.get("MITRA_TRUSTED_HOSTS", "").split(",") if h.strip()

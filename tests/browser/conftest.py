@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from mitra import create_app
+from mitra.demo.data import DEMO_PASSWORD, seed_demo
 from mitra.extensions import db
 from mitra.services import statistics
 from mitra.services.accounts import create_user
-from mitra.services.demo_data import DEMO_PASSWORD, seed_demo
 from tests.conftest import REPO_ROOT, _empty_all_tables
 from tests.support.processes import Processes, child_env, wait_until
 

@@ -177,7 +177,7 @@ def test_worker_killed_mid_batch_then_restarted_handles_everything_once(app, pro
 
 def test_relay_killed_between_confirm_and_commit_republishes_with_one_effect(app, probe, processes):
     (event_id,) = emit_committed(1)
-    relay = processes.start("relay", MITRA_FAULT_RELAY_PAUSE_AFTER_CONFIRM="60")
+    relay = processes.launch("tests.support.paused_relay", "60")
     wait_until(lambda: "pausing" in relay.log(), message="the relay to hold after the confirm")
     relay.kill()
     assert db.session.scalar(select(outbox.c.published_at).where(outbox.c.event_id == event_id)) is None

@@ -10,9 +10,9 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
+from mitra.demo.data import DEMO_LOGINS
 from mitra.extensions import db
 from mitra.models import User
-from mitra.services.demo_data import DEMO_LOGINS
 from tests.conftest import REPO_ROOT
 from tests.support.processes import child_env
 

@@ -13,10 +13,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from mitra import create_app
+from mitra.demo.data import load_reference_data
 from mitra.extensions import db
 from mitra.models import ApiToken
 from mitra.services import tokens
-from mitra.services.demo_data import load_reference_data
 from tests.api.factories import UserFactory
 from tests.conftest import ON_POSTGRES, _drop_postgres_database, _postgres_database
 

@@ -9,10 +9,10 @@ from collections import Counter
 
 from sqlalchemy import func, select, text
 
+from mitra.demo.data import DEMO_LOGINS, load_reference_data, seed_demo
 from mitra.extensions import db
 from mitra.models import AuditEntry, Centre, Collaboration, Partner, Province, ServiceArea, User
 from mitra.security.passwords import verify_password
-from mitra.services.demo_data import DEMO_LOGINS, load_reference_data, seed_demo
 from mitra.web.labels import ACTION
 from tests.conftest import REPO_ROOT
 

@@ -27,14 +27,15 @@ def wait_until(
 
 
 class MitraProcess:
-    """One `python -m mitra.cli ...` child with its output in a log file."""
+    """One `python -m mitra.cli ...` child (or of a launcher module) with its output in a log file."""
 
-    def __init__(self, args: list[str], env: dict[str, str], log_path: Path):
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path, module: str = "mitra.cli"):
+        self.module = module
         self.args = args
         self.log_path = log_path
         self._log = log_path.open("ab")
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", "mitra.cli", *args],
+            [sys.executable, "-m", module, *args],
             cwd=REPO_ROOT,
             env=env,
             stdout=self._log,
@@ -70,9 +71,16 @@ class Processes:
         self.children: list[MitraProcess] = []
 
     def start(self, *args: str, **extra_env: str) -> MitraProcess:
-        name = "-".join(a.lstrip("-") for a in args[:2]) or "mitra"
+        """A `mitra ARGS` child."""
+        return self.launch("mitra.cli", *args, **extra_env)
+
+    def launch(self, module: str, *args: str, **extra_env: str) -> MitraProcess:
+        """A `python -m MODULE ARGS` child: the launchers of tests/support/ that call a
+        production entry point with what only tests pass (a clock, a fault)."""
+        words = args[:2] if module == "mitra.cli" else (module.rsplit(".", 1)[-1],)
+        name = "-".join(a.lstrip("-") for a in words) or "mitra"
         log_path = self.folder / f"{name}-{len(self.children)}.log"
-        child = MitraProcess(list(args), {**self.env, **extra_env}, log_path)
+        child = MitraProcess(list(args), {**self.env, **extra_env}, log_path, module)
         self.children.append(child)
         return child
 
@@ -94,7 +102,7 @@ class Processes:
         """The tail of every child's log: pytest shows it beside a failure, so a stall can be read."""
         for child in self.children:
             tail = child.log().splitlines()[-lines:]
-            print(f"----- {' '.join(child.args)} (exit {child.popen.returncode}) -----")
+            print(f"----- {child.module} {' '.join(child.args)} (exit {child.popen.returncode}) -----")
             print("\n".join(tail))
 
 
@@ -105,7 +113,8 @@ def child_env(database_url: str, broker_url: str, instance: Path, **extra: str) 
         BROKER_URL=broker_url,
         MITRA_INSTANCE_PATH=str(instance),
         MITRA_ENV="test",
-        PYTHONPATH=str(REPO_ROOT),
+        # This checkout's code, whichever checkout the venv's editable install points at.
+        PYTHONPATH=os.pathsep.join([str(REPO_ROOT / "platform"), str(REPO_ROOT)]),
         EVENT_RETRY_BASE_SECONDS="0.05",
         EVENT_REDRIVE_AFTER_SECONDS="3",
         EVENT_REDRIVE_EVERY_SECONDS="0.5",

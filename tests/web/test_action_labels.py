@@ -24,7 +24,7 @@ SOURCES = [REPO_ROOT / "platform" / "mitra", REPO_ROOT / "workers", REPO_ROOT / 
 NOT_AUDIT = {"render_template"}
 # Modules that copy actions from data rather than name them: the demo's history (its actions
 # are checked against the labels in tests/integration/test_seed_demo.py).
-COPIES = {"platform/mitra/services/demo_data.py"}
+COPIES = {"platform/mitra/demo/data.py"}
 # f-strings whose placeholder is not a literal at any call site, and the declaration that
 # lists the values it takes.
 SPREADS = {

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 
 from events.types import utcnow
+from mitra.demo.data import seed_demo
 from mitra.extensions import db
 from mitra.services import activities, collaborations, notifications, statistics
-from mitra.services.demo_data import seed_demo
 
 FORM = {
     "partner_id": "",

@@ -1,12 +1,13 @@
 """Three real `mitra scheduler` processes on one database through a simulated day: every
 reminder is sent exactly once, in the reminder hour of its recipient's zone.
 
-The day is simulated with the test-only clock of `workers.scheduler` (MITRA_TEST_CLOCK):
-each process runs the real BlockingScheduler, the real job list and the real claims, but its
-clock (time.time, datetime.now: what APScheduler and the jobs read) runs 2,400 times faster,
-on one timeline shared by the three (a common real anchor). So all three fire every slot at
-the same moment and race for it, as three schedulers started by mistake would. What is not
-simulated: a day's worth of real waiting, and clock drift between machines.
+The day is simulated with an accelerated clock, which tests/support/fast_scheduler.py hands
+to the production entry point `workers.scheduler.serve`: each process runs the real
+BlockingScheduler, the real job list and the real claims, but its clock (time.time,
+datetime.now: what APScheduler and the jobs read) runs 2,400 times faster, on one timeline
+shared by the three (a common real anchor). So all three fire every slot at the same moment
+and race for it, as three schedulers started by mistake would. What is not simulated: a
+day's worth of real waiting, and clock drift between machines.
 """
 
 from __future__ import annotations
@@ -47,10 +48,10 @@ def test_three_schedulers_through_a_day_send_every_reminder_once(app, smtp_serve
         MAIL_TIMEOUT_SECONDS="5",
         MITRA_BASE_URL="https://mitra.example",
         MAIL_DISPATCH_SECONDS="900",
-        MITRA_TEST_CLOCK=f"{START.isoformat()}|{SPEED}|{anchor}|{END.isoformat()}",
     )
     processes = Processes(env, tmp_path)
-    schedulers = [processes.start("scheduler") for _ in range(3)]
+    clock = (START.isoformat(), str(SPEED), str(anchor), END.isoformat())
+    schedulers = [processes.launch("tests.support.fast_scheduler", *clock) for _ in range(3)]
     try:
         wait_until(
             lambda: all("test clock waiting" in s.log() for s in schedulers),

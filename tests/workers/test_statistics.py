@@ -12,10 +12,10 @@ from sqlalchemy import func, select, text
 from events.envelope import decode
 from events.store import outbox
 from events.topology import GROUPS
+from mitra.demo.data import seed_demo
 from mitra.extensions import db
 from mitra.security.auth import SystemActor
 from mitra.services import activities, collaborations, statistics
-from mitra.services.demo_data import seed_demo
 from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
 from workers.handlers import HANDLERS
 

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
+from mitra.demo.data import seed_demo
 from mitra.extensions import db
 from mitra.models import Centre, User
 from mitra.services import statistics, tokens
-from mitra.services.demo_data import seed_demo
 
 LOGINS = {
     "admin": "admin@mitra.test",

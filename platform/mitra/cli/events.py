@@ -5,14 +5,13 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 import signal
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from mitra.extensions import db
@@ -38,27 +37,36 @@ def relay_command(batch_size: int) -> None:
     Runs until SIGTERM or Ctrl-C. On SQLite only one relay may publish: a second one waits
     as a hot standby until the first stops.
     """
+    serve_relay(current_app._get_current_object(), batch_size)
+
+
+def serve_relay(app: Flask, batch_size: int = 500, pause_after_confirm: float = 0.0) -> None:
+    """The relay process's life, until SIGTERM or SIGINT. `pause_after_confirm` holds each
+    batch between the broker's confirm and the commit that marks it published: only the
+    crash tests pass it (tests/support/paused_relay.py), to kill the relay in that gap."""
     from events.relay import Relay, RelaySettings
 
     _configure_logging()
-    config = current_app.config
+    config = app.config
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
     lock = None
-    if db.engine.dialect.name == "sqlite":
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
         lock = _single_relay_lock(Path(config["INSTANCE_PATH"]) / "relay.lock", lambda: stop["now"])
         if lock is None:
             return
     relay = Relay(
-        db.engine,
+        engine,
         config["BROKER_URL"],
         RelaySettings(
             batch_size=batch_size,
             redrive_after=timedelta(seconds=config["EVENT_REDRIVE_AFTER_SECONDS"]),
             redrive_every=config["EVENT_REDRIVE_EVERY_SECONDS"],
             max_backoff=config["EVENT_RELAY_MAX_BACKOFF_SECONDS"],
-            pause_after_confirm=float(os.environ.get("MITRA_FAULT_RELAY_PAUSE_AFTER_CONFIRM", "0")),
+            pause_after_confirm=pause_after_confirm,
         ),
     )
     click.echo(f"relay: publishing to {_safe(config['BROKER_URL'])} (Ctrl-C stops)")

@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from mitra.demo.data import DEMO_LOGINS, seed_demo
 from mitra.extensions import db
-from mitra.services.demo_data import DEMO_LOGINS, seed_demo
 from mitra.services.statistics import recompute_statistics
 from mitra.services.unit_of_work import UnitOfWork
 

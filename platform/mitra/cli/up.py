@@ -69,9 +69,9 @@ def prepare_database(seed: bool = True) -> bool:
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
+    from mitra.demo.data import load_reference_data, seed_demo
     from mitra.extensions import db
     from mitra.models import Centre
-    from mitra.services.demo_data import load_reference_data, seed_demo
     from mitra.services.statistics import recompute_statistics
     from mitra.services.unit_of_work import UnitOfWork
 
@@ -93,7 +93,7 @@ def prepare_database(seed: bool = True) -> bool:
 
 
 def print_banner(url: str) -> None:
-    from mitra.services.demo_data import DEMO_LOGINS
+    from mitra.demo.data import DEMO_LOGINS
 
     click.echo("")
     click.echo(f"  Mitra is starting at {url}  (health: {url}/healthz)")
@@ -105,13 +105,12 @@ def print_banner(url: str) -> None:
 
 
 class Supervisor:
-    def __init__(self, children: list[Child], env: dict[str, str]):
+    def __init__(self, children: list[Child]):
         self.children = children
-        self.env = env
         self.stopping = False
 
     def _start(self, child: Child) -> None:
-        child.process = subprocess.Popen(child.argv, env=self.env)  # nosec B603  # fixed argv, no shell
+        child.process = subprocess.Popen(child.argv)  # nosec B603  # fixed argv, no shell
         child.started_at = time.monotonic()
         click.echo(f"[up] started {child.name} (pid {child.process.pid})")
 
@@ -158,21 +157,19 @@ class Supervisor:
 @click.command("up")
 @click.option(
     "--host",
-    default=lambda: os.environ.get("MITRA_HOST", "127.0.0.1"),
     show_default="127.0.0.1 or $MITRA_HOST",
     help="Address the web server binds.",
 )
 @click.option(
     "--port",
     type=int,
-    default=lambda: int(os.environ.get("MITRA_PORT", "5000")),
     show_default="5000 or $MITRA_PORT",
     help="Port of the web server.",
 )
 @click.option("--no-seed", is_flag=True, help="Never load demo data, even into an empty database.")
 @click.option("--reload", is_flag=True, help="Restart the web workers whenever the code changes.")
 @with_appcontext
-def up_command(host: str, port: int, no_seed: bool, reload: bool) -> None:
+def up_command(host: str | None, port: int | None, no_seed: bool, reload: bool) -> None:
     """Migrate, seed an empty database, and run every Mitra process until Ctrl-C.
 
     Not for production (refused when MITRA_ENV=production): there, run `gunicorn
@@ -184,12 +181,15 @@ def up_command(host: str, port: int, no_seed: bool, reload: bool) -> None:
             "`mitra relay`, `mitra worker` and `mitra scheduler` as separate services; "
             "create logins with `mitra users create ... --password-stdin` (README: Running in production)."
         )
+    host = current_app.config["MITRA_HOST"] if host is None else host
+    port = current_app.config["MITRA_PORT"] if port is None else port
     if prepare_database(seed=not no_seed):
         click.echo("[up] empty database: demo data loaded")
     url = f"http://{host}:{port}"
     print_banner(url)
-    env = dict(os.environ, MITRA_INSTANCE_PATH=current_app.config["INSTANCE_PATH"])
-    env.setdefault("MITRA_BASE_URL", url)
+    # What the children inherit: this process only supervises, so its environment is theirs.
+    os.environ["MITRA_INSTANCE_PATH"] = current_app.config["INSTANCE_PATH"]
+    os.environ.setdefault("MITRA_BASE_URL", url)
     # One machine, one worker process; GUNICORN_CMD_ARGS replaces this (e.g. "--workers 4").
-    env.setdefault("GUNICORN_CMD_ARGS", "--workers 1 --threads 8")
-    sys.exit(Supervisor(platform_processes(host, port, reload), env).run())
+    os.environ.setdefault("GUNICORN_CMD_ARGS", "--workers 1 --threads 8")
+    sys.exit(Supervisor(platform_processes(host, port, reload)).run())

@@ -209,7 +209,7 @@ def transport_from(config: Mapping[str, Any]) -> Transport:
     """SMTP when MAIL_SERVER is set, else .eml files in the instance folder."""
     if not config.get("MAIL_SERVER"):
         return FileTransport(Path(config["INSTANCE_PATH"]) / "mail")
-    timeout = config.get("MAIL_TIMEOUT_SECONDS") or os.environ.get("MAIL_TIMEOUT_SECONDS")
+    timeout = config.get("MAIL_TIMEOUT_SECONDS")
     return SmtpTransport(
         SmtpSettings(
             server=config["MAIL_SERVER"],

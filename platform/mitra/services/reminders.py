@@ -17,7 +17,6 @@ No transaction stays open while SMTP talks: on SQLite it would hold the write lo
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,7 +65,7 @@ class MailPolicy:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailPolicy:
         def setting(name: str, default: float) -> float:
-            value = config.get(name) if config.get(name) is not None else os.environ.get(name)
+            value = config.get(name)
             return float(value) if value not in (None, "") else default
 
         return cls(

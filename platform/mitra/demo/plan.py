@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from mitra.services import demo_catalogue as cat
+from mitra.demo import catalogue as cat
 
 SEED = 2023
 HELD_ACTIVITIES_2023 = 49

@@ -22,6 +22,16 @@ from importlib import resources
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mitra.demo import catalogue as cat
+from mitra.demo.plan import (
+    HELD_ACTIVITIES_2023,
+    SEED,
+    Collab,
+    plan_2023,
+    plan_current,
+    reported_at,
+)
+from mitra.demo.plan import Activity as PlannedActivity
 from mitra.models import (
     SERVICE_AREAS,
     Activity,
@@ -37,16 +47,6 @@ from mitra.models import (
 )
 from mitra.security.passwords import hash_password
 from mitra.services import audit
-from mitra.services import demo_catalogue as cat
-from mitra.services.demo_plan import (
-    HELD_ACTIVITIES_2023,
-    SEED,
-    Collab,
-    plan_2023,
-    plan_current,
-    reported_at,
-)
-from mitra.services.demo_plan import Activity as PlannedActivity
 
 DEMO_PASSWORD = "mitra-demo-2023"  # nosec B105  # published demo password; refused in production
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "HELD_ACTIVITIES_2023", "load_reference_data", "seed_demo"]

@@ -1,6 +1,6 @@
 """The fixed tables behind `mitra seed-demo`: which centres took part in 2023, the partners
 (organisation types, never real companies), the wording of titles, and the current-looking
-collaborations and agreements. demo_data.py turns them into rows."""
+collaborations and agreements. data.py turns them into rows."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The demo data set of `mitra seed-demo` and `mitra up`, and the reference data it builds on."""
