@@ -51,7 +51,9 @@ class CollaborationSchema(Schema):
 
 
 class CompleteSchema(Schema):
-    summary = required_text(10_000, metadata={"description": "The closing summary, shown in the history"})
+    summary = required_text(
+        10_000, multiline=True, metadata={"description": "The closing summary, shown in the history"}
+    )
     outcomes = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=60)),
         values=fields.Integer(strict=True, validate=validate.Range(min=0)),
