@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from mitra.extensions import db
 from mitra.models import Role
-from mitra.services import activities, collaborations
+from mitra.services import activities, collaborations, pages
 from mitra.services.errors import ServiceError
-from mitra.web import feedback, labels, readmodels
+from mitra.web import feedback, labels
 from mitra.web.collaborations import CENTRE_ROLES, refused_key
 from mitra.web.forms.collaborations import (
     ActivityForm,
@@ -180,7 +180,7 @@ def upcoming_table(items) -> Table:
 @bp.get("/activities/upcoming")
 @login_required(Role.PARTNER_USER, Role.CENTRE_MANAGER)
 def upcoming():
-    table = upcoming_table(readmodels.upcoming_activities(viewer()))
+    table = upcoming_table(pages.upcoming_activities(viewer()))
     if (download := maybe_export([table])) is not None:
         return download
     return render_template("web/activities/upcoming.html", table=table)

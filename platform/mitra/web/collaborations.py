@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from mitra.extensions import db
 from mitra.models import SERVICE_AREAS, CollaborationStatus, Role
-from mitra.services import activities, collaborations, lifecycle, partners
+from mitra.services import activities, collaborations, lifecycle, pages
 from mitra.services.errors import InvalidInput, ServiceError
-from mitra.web import feedback, labels, readmodels
+from mitra.web import feedback, labels
 from mitra.web.forms import options
 from mitra.web.forms.collaborations import (
     ActionForm,
@@ -111,16 +111,15 @@ def index():
         page=page,
         status=status,
         q=q,
-        counts=readmodels.status_counts(user),
+        counts=pages.status_counts(user),
     )
 
 
 def _choices(form: CollaborationForm) -> None:
     user = viewer()
     if form.partner_id is not None:
-        everyone = partners.search(user, sort="name")
         form.partner_id.choices = options(
-            [(0, _("Choose a partner"))] + [(p.id, p.name) for p in db.session.scalars(everyone)]
+            [(0, _("Choose a partner"))] + [(p.id, p.name) for p in pages.partners_by_name(user)]
         )
     form.service_area.choices = options(
         [("", _("Choose a service area"))]
@@ -236,7 +235,7 @@ def activity_table(items, collaboration) -> Table:
     user = viewer()
     may_report = user.role in CENTRE_ROLES
     may_confirm = user.role == Role.PARTNER_USER
-    today = readmodels.today_for(user)
+    today = pages.today_for(user)
     return Table(
         name="activities",
         caption=_l("Activities"),
@@ -281,7 +280,7 @@ def activity_table(items, collaboration) -> Table:
 
 def render_detail(collaboration):
     user = viewer()
-    items = list(db.session.scalars(activities.search_in(user, collaboration.id)))
+    items = pages.activities_of(user, collaboration.id)
     table = activity_table(items, collaboration)
     if (download := maybe_export([table])) is not None:
         return download
@@ -304,7 +303,7 @@ def render_detail(collaboration):
         activities=table,
         activity_form=activity_form,
         extend_form=extend_form,
-        timeline=readmodels.timeline(user, collaboration),
+        timeline=pages.timeline(user, collaboration),
         editable=user.role in CENTRE_ROLES and collaboration.status in lifecycle.EDITABLE_STATES,
     )
 
