@@ -118,7 +118,13 @@ def change(ident: int):
                 return redirect(
                     url_for("web.collaborations.detail", ident=activity.collaboration_id) + "#activities"
                 )
-    return render_template("web/activities/change.html", move=move, cancel=cancel, activity=activity), status
+    return render_template(
+        "web/activities/change.html",
+        move=move,
+        cancel=cancel,
+        activity=activity,
+        steps=activities.steps(user, activity),
+    ), status
 
 
 @bp.route("/activities/<int:ident>/confirm", methods=["GET", "POST"])
@@ -128,7 +134,8 @@ def confirm(ident: int):
     activity = activities.get(user, ident)
     form = ConfirmForm()
     if request.method == "GET":
-        return render_template("web/activities/confirm.html", form=form, activity=activity)
+        steps = activities.steps(user, activity)
+        return render_template("web/activities/confirm.html", form=form, activity=activity, steps=steps)
     back = url_for("web.activities.confirm", ident=ident)
     if not form.validate_on_submit():
         return feedback.refused(f"confirm-{ident}", form, back)

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from mitra.models import Role
-from mitra.services import pages
+from mitra.services import activities, pages
 from mitra.web import labels
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Link, Moment, Table, maybe_export
@@ -27,7 +27,7 @@ def _activity_rows(items, with_report: bool):
             ),
             "partner": a.collaboration.partner.name,
             "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
-            if with_report
+            if with_report and "report" in activities.steps(viewer(), a)
             else None,
         }
         for a in items
