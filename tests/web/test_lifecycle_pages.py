@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from mitra.extensions import db
 from mitra.models import Collaboration
 from mitra.services import activities, collaborations
-from mitra.services.lifecycle import LIFECYCLE_ACTOR, transition
+from mitra.services.lifecycle import LIFECYCLE_ACTOR, PERSON_VERBS, SYSTEM, TRANSITIONS, transition, url_word
 from tests.web.test_flows import error_beside
 
 
@@ -18,6 +20,21 @@ def started(world) -> int:
     transition(db.session.get(Collaboration, c), "activate", actor=LIFECYCLE_ACTOR)
     db.session.commit()
     return c
+
+
+@pytest.mark.parametrize("verb", PERSON_VERBS)
+def test_the_page_offers_each_verb_to_whoever_may_take_it_now(world, verb):
+    step = TRANSITIONS[verb]
+    c = world.proposal(propose=step.sources[0] != "draft")  # a partner sees it once proposed
+    db.session.get(Collaboration, c).status = step.sources[0]
+    db.session.commit()
+    form = f'action="/collaborations/{c}/{url_word(verb)}"'
+    for role, who in (("centre_manager", "manager"), ("partner_user", "partner")):
+        page = world.visitor(who).get(f"/collaborations/{c}")
+        may = role in step.who - SYSTEM
+        if page.status_code == 404 and not may:  # a partner never sees a draft
+            continue
+        assert page.status_code == 200 and (form in page.text) == may, (verb, who, page.status_code)
 
 
 def test_the_centre_completes_from_the_page_with_a_summary(world):

@@ -25,7 +25,7 @@ from mitra.api.schemas.common import (
     QuestionSchema,
     ReasonSchema,
 )
-from mitra.services import activities, audit, collaborations
+from mitra.services import activities, audit, collaborations, lifecycle
 
 blp = ApiBlueprint(
     "collaborations",
@@ -35,19 +35,16 @@ blp = ApiBlueprint(
 )
 ONE = f"/<{ID}:collaboration_id>"
 
-# path -> (lifecycle verb, body schema, the body field the verb needs, summary)
+# The body and the summary of each verb a person takes; which verbs there are, and the text
+# each needs, are lifecycle's (tests/unit/test_actions.py: no verb without its path).
+# "complete" takes figures as well and has a view of its own below.
 ACTIONS = {
-    "propose": ("propose", EmptySchema, None, "Propose the draft to the partner (centre)"),
-    "accept": ("accept", EmptySchema, None, "Accept a proposal (partner)"),
-    "decline": ("decline", ReasonSchema, "reason", "Decline a proposal, with a reason (partner)"),
-    "request-info": (
-        "request_info",
-        QuestionSchema,
-        "question",
-        "Ask the centre a question before answering (partner)",
-    ),
-    "revise": ("revise", AnswerSchema, "answer", "Answer the partner's question and propose again (centre)"),
-    "cancel": ("cancel", ReasonSchema, "reason", "Cancel, with a reason, before completion (centre)"),
+    "propose": (EmptySchema, "Propose the draft to the partner (centre)"),
+    "accept": (EmptySchema, "Accept a proposal (partner)"),
+    "decline": (ReasonSchema, "Decline a proposal, with a reason (partner)"),
+    "request_info": (QuestionSchema, "Ask the centre a question before answering (partner)"),
+    "revise": (AnswerSchema, "Answer the partner's question and propose again (centre)"),
+    "cancel": (ReasonSchema, "Cancel, with a reason, before completion (centre)"),
 }
 
 
@@ -109,8 +106,12 @@ def _action(verb: str, field: str | None, summary: str):
     return view
 
 
-for _path, (_verb, _schema, _field, _summary) in ACTIONS.items():
-    blp.route(f"{ONE}/{_path}", methods=["POST"])(
+for _verb in lifecycle.PERSON_VERBS:
+    if _verb == "complete":
+        continue
+    _schema, _summary = ACTIONS[_verb]
+    _field = lifecycle.TRANSITIONS[_verb].requires
+    blp.route(f"{ONE}/{lifecycle.url_word(_verb)}", methods=["POST"])(
         blp.doc(parameters=[{**preconditions.IF_MATCH_DOC, "required": False}, idempotency.DOC])(
             idempotent(
                 blp.arguments(_schema, required=_field is not None)(

@@ -7,9 +7,9 @@ from functools import cache
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
-from mitra.extensions import db
+from mitra.services import paging
 from mitra.services.scoping import sort_keys
 
 MAX_PER_PAGE = 100
@@ -55,10 +55,9 @@ def page_of(item: type[Schema]) -> type[Schema]:
 
 
 def paginate(statement: Select, args: Mapping[str, Any]) -> dict[str, Any]:
-    page, per_page = args["page"], args["per_page"]
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    """The page asked for, as it was asked: past the end, an empty one."""
+    found = paging.page(statement, args["page"], args["per_page"])
+    return {"items": found.items, "total": found.total, "page": found.number, "per_page": found.per_page}
 
 
 def filters(args: Mapping[str, Any]) -> dict[str, Any]:

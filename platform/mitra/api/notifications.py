@@ -7,7 +7,6 @@ from marshmallow import Schema, fields
 from mitra.api import listing
 from mitra.api.auth import user
 from mitra.api.requests import ID, ApiBlueprint
-from mitra.models import Notification
 from mitra.services import notifications
 
 blp = ApiBlueprint(
@@ -40,7 +39,7 @@ class NotificationSchema(Schema):
 
 NotificationListArgs = listing.list_args(
     "Notification",
-    {"created_at": Notification.created_at},
+    notifications.SORTABLE,
     "-created_at",
     unread=fields.Boolean(metadata={"description": "true: only unread ones; false: only read ones"}),
 )
@@ -51,9 +50,7 @@ NotificationListArgs = listing.list_args(
 @blp.response(200, listing.page_of(NotificationSchema))
 def list_notifications(args):
     """List your notifications, newest first"""
-    statement = notifications.search(user(), unread=args.get("unread"))
-    if args["sort"] == "created_at":
-        statement = statement.order_by(None).order_by(Notification.created_at, Notification.id)
+    statement = notifications.search(user(), unread=args.get("unread"), sort=args["sort"])
     page = listing.paginate(statement, args)
     page["items"] = notifications.describe(page["items"], user())
     return page

@@ -14,7 +14,7 @@ from events.catalogue import EventType
 from events.outbox import emit
 from events.types import utcnow
 from mitra.extensions import db
-from mitra.models import Activity, ActivityStatus, Collaboration, CollaborationStatus
+from mitra.models import Activity, ActivityStatus, Collaboration, CollaborationStatus, Role
 from mitra.security.auth import Principal
 from mitra.services import audit, lifecycle, scoping
 from mitra.services.errors import Conflict, InvalidInput
@@ -80,6 +80,31 @@ def search_in(principal: Principal, collaboration_id: int, **filters: Any) -> Se
 
 def get(principal: Principal, ident: int, *, for_update: bool = False) -> Activity:
     return scoping.one(scoping.activities(principal), Activity, ident, "activity", for_update=for_update)
+
+
+def may_plan(principal: Principal, collaboration: Collaboration) -> bool:
+    return principal.role in scoping.CENTRE_ROLES and collaboration.status in PLANNABLE_UNDER
+
+
+def steps(principal: Principal, activity: Activity, clock=utcnow) -> frozenset[str]:
+    """What `principal` may do with `activity` now, by the rules `report`, `update`, `cancel`
+    and `confirm` enforce: "report" (on or after its date, at the centre), "change" (move or
+    cancel it), "confirm" (the partner, once)."""
+    found = set()
+    if principal.role in scoping.CENTRE_ROLES and activity.status == ActivityStatus.PLANNED:
+        found.add("change")
+        collaboration = activity.collaboration
+        if collaboration.status in REPORTABLE_UNDER and activity.date <= lifecycle.today_at(
+            collaboration.centre, clock
+        ):
+            found.add("report")
+    if (
+        principal.role == Role.PARTNER_USER
+        and activity.status in CONFIRMABLE
+        and activity.confirmed_at is None
+    ):
+        found.add("confirm")
+    return frozenset(found)
 
 
 def plan(principal: Principal, collaboration_id: int, data: Mapping[str, Any]) -> Activity:

@@ -178,7 +178,7 @@ def extend(
     scoping.require_centre_role(principal, "extend a collaboration")
     if precondition:
         precondition(collaboration)
-    if collaboration.status != CollaborationStatus.ACTIVE:
+    if collaboration.status not in lifecycle.EXTENDABLE_STATES:
         raise Conflict(
             f"only an active collaboration can be extended; this one is {collaboration.status}",
             {"status": [f"is {collaboration.status}; extending needs active"]},

@@ -36,7 +36,17 @@ from mitra.security.auth import SYSTEM_ROLE, Principal, SystemActor
 from mitra.services import audit
 from mitra.services.errors import Conflict, Forbidden, InvalidInput
 
-__all__ = ["TRANSITIONS", "SystemActor", "Transition", "available", "transition"]
+__all__ = [
+    "PERSON_VERBS",
+    "TRANSITIONS",
+    "SystemActor",
+    "Transition",
+    "available",
+    "may_edit",
+    "may_extend",
+    "transition",
+    "url_word",
+]
 
 # The system actor of the scheduled job that starts and closes collaborations.
 LIFECYCLE_ACTOR = SystemActor("lifecycle")
@@ -111,8 +121,14 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 
+# The verbs people take (the rest are the scheduler's): each has its form on the
+# collaboration page and its path in the API, and tests/unit/test_actions.py holds them to it.
+PERSON_VERBS = tuple(t.verb for t in TRANSITIONS.values() if t.who - SYSTEM)
+
 # While a collaboration is in one of these, the centre may still edit what it proposes.
 EDITABLE_STATES = (S.DRAFT, S.INFO_REQUESTED)
+# While it is active, the centre may move its end later (`extend`: a new date, the same state).
+EXTENDABLE_STATES = (S.ACTIVE,)
 # What the centre proposes: the fields it edits, and the ones a proposal's audit entry keeps,
 # so that the partner's history (which starts at the proposal) shows what was proposed.
 PROPOSAL = ("title", "service_area", "description", "starts_on", "ends_on", "respond_by", "target_umkm")
@@ -123,6 +139,20 @@ def available(collaboration: Collaboration, principal: Principal) -> list[str]:
     return [
         t.verb for t in TRANSITIONS.values() if collaboration.status in t.sources and principal.role in t.who
     ]
+
+
+def may_edit(collaboration: Collaboration, principal: Principal) -> bool:
+    """Whether `principal` may still change what the centre proposes."""
+    return principal.role in CENTRE and collaboration.status in EDITABLE_STATES
+
+
+def may_extend(collaboration: Collaboration, principal: Principal) -> bool:
+    return principal.role in CENTRE and collaboration.status in EXTENDABLE_STATES
+
+
+def url_word(verb: str) -> str:
+    """How `verb` reads in a URL, the same in the web's action paths and the API's."""
+    return verb.replace("_", "-")
 
 
 def today_at(centre: Centre, clock: Clock = utcnow) -> date:

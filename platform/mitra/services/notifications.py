@@ -214,14 +214,17 @@ def copy_claimed_reminders(session: Session, token: str, day: date, now: datetim
     return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
 
 
-def search(user: User, unread: bool | None = None) -> Select:
-    """The user's own notifications, newest first."""
+SORTABLE = {"created_at": Notification.created_at}
+
+
+def search(user: User, unread: bool | None = None, sort: str = "-created_at") -> Select:
+    """The user's own notifications, newest first unless `sort` says otherwise."""
     statement = scoping.notifications(user)
     if unread is True:
         statement = statement.where(Notification.read_at.is_(None))
     elif unread is False:
         statement = statement.where(Notification.read_at.is_not(None))
-    return statement.order_by(Notification.created_at.desc(), Notification.id.desc())
+    return scoping.ordered(statement, SORTABLE, sort, Notification.id)
 
 
 def unread_count(user: User) -> int:

@@ -23,6 +23,7 @@ from mitra.web import (
     session,
 )
 from mitra.web.navigation import template_context
+from mitra.web.paging import page_url
 from mitra.web.tables import render_cell
 
 csrf = CSRFProtect()
@@ -64,3 +65,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(web)
     app.context_processor(template_context)
     app.jinja_env.globals["render_cell"] = render_cell
+    app.jinja_env.globals["page_url"] = page_url

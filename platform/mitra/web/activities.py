@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from mitra.models import Role
-from mitra.services import activities, collaborations, unit_of_work
+from mitra.services import activities, collaborations, pages, unit_of_work
 from mitra.services.errors import ServiceError
-from mitra.web import feedback, labels, readmodels
+from mitra.web import feedback, labels
 from mitra.web.collaborations import CENTRE_ROLES, refused_key
 from mitra.web.forms.collaborations import (
     ActivityForm,
@@ -119,7 +119,13 @@ def change(ident: int):
                 return redirect(
                     url_for("web.collaborations.detail", ident=activity.collaboration_id) + "#activities"
                 )
-    return render_template("web/activities/change.html", move=move, cancel=cancel, activity=activity), status
+    return render_template(
+        "web/activities/change.html",
+        move=move,
+        cancel=cancel,
+        activity=activity,
+        steps=activities.steps(user, activity),
+    ), status
 
 
 @bp.route("/activities/<int:ident>/confirm", methods=["GET", "POST"])
@@ -129,7 +135,8 @@ def confirm(ident: int):
     activity = activities.get(user, ident)
     form = ConfirmForm()
     if request.method == "GET":
-        return render_template("web/activities/confirm.html", form=form, activity=activity)
+        steps = activities.steps(user, activity)
+        return render_template("web/activities/confirm.html", form=form, activity=activity, steps=steps)
     back = url_for("web.activities.confirm", ident=ident)
     if not form.validate_on_submit():
         return feedback.refused(f"confirm-{ident}", form, back)
@@ -182,7 +189,7 @@ def upcoming_table(items) -> Table:
 @bp.get("/activities/upcoming")
 @login_required(Role.PARTNER_USER, Role.CENTRE_MANAGER)
 def upcoming():
-    table = upcoming_table(readmodels.upcoming_activities(viewer()))
+    table = upcoming_table(pages.upcoming_activities(viewer()))
     if (download := maybe_export([table])) is not None:
         return download
     return render_template("web/activities/upcoming.html", table=table)

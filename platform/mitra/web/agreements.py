@@ -6,11 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from mitra.extensions import db
 from mitra.models import Role
-from mitra.services import agreements, partners, unit_of_work
+from mitra.services import agreements, pages, unit_of_work
 from mitra.services.errors import ServiceError
-from mitra.web import feedback, labels, readmodels
+from mitra.web import feedback, labels
 from mitra.web.forms import options
 from mitra.web.forms.registry import AgreementForm
 from mitra.web.paging import paginate, search_words
@@ -24,7 +23,7 @@ bp = Blueprint("agreements", __name__)
 @login_required()
 def index():
     user = viewer()
-    today = readmodels.today_for(user)
+    today = pages.today_for(user)
     q = search_words(80)
     show = request.args.get("show")
     criteria = {"q": q, "sort": "valid_until"}
@@ -79,8 +78,7 @@ def new():
     user = viewer()
     form = AgreementForm()
     form.partner_id.choices = options(
-        [(0, _("Choose a partner"))]
-        + [(p.id, p.name) for p in db.session.scalars(partners.search(user, sort="name"))]
+        [(0, _("Choose a partner"))] + [(p.id, p.name) for p in pages.partners_by_name(user)]
     )
     status = 200
     if form.validate_on_submit():

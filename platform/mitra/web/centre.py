@@ -7,7 +7,8 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from mitra.models import Role
-from mitra.web import labels, readmodels
+from mitra.services import activities, pages
+from mitra.web import labels
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Link, Moment, Table, maybe_export
 
@@ -26,7 +27,7 @@ def _activity_rows(items, with_report: bool):
             ),
             "partner": a.collaboration.partner.name,
             "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
-            if with_report
+            if with_report and "report" in activities.steps(viewer(), a)
             else None,
         }
         for a in items
@@ -47,7 +48,7 @@ def _activity_columns(with_report: bool) -> list[Column]:
     return columns
 
 
-def dashboard_tables(data: readmodels.CentreDashboard) -> list[Table]:
+def dashboard_tables(data: pages.CentreDashboard) -> list[Table]:
     return [
         Table(
             "partnerships",
@@ -105,7 +106,7 @@ def dashboard_tables(data: readmodels.CentreDashboard) -> list[Table]:
 @login_required(Role.CENTRE_MANAGER)
 def dashboard():
     user = viewer()
-    data = readmodels.centre_dashboard(user)
+    data = pages.centre_dashboard(user)
     tables = dashboard_tables(data)
     if (download := maybe_export(tables)) is not None:
         return download

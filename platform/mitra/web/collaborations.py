@@ -7,11 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from mitra.extensions import db
-from mitra.models import SERVICE_AREAS, CollaborationStatus, Role
-from mitra.services import activities, collaborations, lifecycle, partners, unit_of_work
+from mitra.models import SERVICE_AREAS, Role
+from mitra.services import activities, collaborations, lifecycle, pages, unit_of_work
 from mitra.services.errors import InvalidInput, ServiceError
-from mitra.web import feedback, labels, readmodels
+from mitra.web import feedback, labels
 from mitra.web.forms import options
 from mitra.web.forms.collaborations import (
     ActionForm,
@@ -32,17 +31,19 @@ from mitra.web.tables import Column, Link, Moment, Table, maybe_export
 bp = Blueprint("collaborations", __name__)
 CENTRE_ROLES = (Role.CENTRE_MANAGER, Role.MINISTRY_ADMIN)
 
-# URL word -> (lifecycle verb, form, the form's text field)
-ACTIONS = {
-    "propose": ("propose", ActionForm, None),
-    "accept": ("accept", ActionForm, None),
-    "decline": ("decline", DeclineForm, "reason"),
-    "request-info": ("request_info", QuestionForm, "question"),
-    "revise": ("revise", AnswerForm, "answer"),
-    "cancel": ("cancel", CancelForm, "reason"),
-    "complete": ("complete", CompleteForm, "summary"),
+# The form of each verb a person takes; which verbs there are, which apply, and the text
+# each needs, are lifecycle's (tests/unit/test_actions.py: no verb without its form).
+FORMS = {
+    "propose": ActionForm,
+    "accept": ActionForm,
+    "decline": DeclineForm,
+    "request_info": QuestionForm,
+    "revise": AnswerForm,
+    "cancel": CancelForm,
+    "complete": CompleteForm,
 }
-VERB_PATHS = {verb: path for path, (verb, _form, _field) in ACTIONS.items()}
+# URL word -> lifecycle verb
+VERBS = {lifecycle.url_word(verb): verb for verb in lifecycle.PERSON_VERBS}
 DONE = {
     "propose": _l("The proposal has been sent to the partner."),
     "accept": _l("You accepted the proposal. The centre has been told."),
@@ -111,20 +112,39 @@ def index():
         page=page,
         status=status,
         q=q,
-        counts=readmodels.status_counts(user),
+        counts=pages.status_counts(user),
     )
 
 
 def _choices(form: CollaborationForm) -> None:
     user = viewer()
     if form.partner_id is not None:
-        everyone = partners.search(user, sort="name")
         form.partner_id.choices = options(
-            [(0, _("Choose a partner"))] + [(p.id, p.name) for p in db.session.scalars(everyone)]
+            [(0, _("Choose a partner"))] + [(p.id, p.name) for p in pages.partners_by_name(user)]
         )
     form.service_area.choices = options(
         [("", _("Choose a service area"))]
         + [(code, service_area_name(code)) for code, _id, _en in SERVICE_AREAS]
+    )
+
+
+def _proposable(collaboration) -> bool:
+    """Whether the form may propose as it saves: a new draft, or a draft not proposed yet."""
+    return collaboration is None or "propose" in lifecycle.available(collaboration, viewer())
+
+
+def _form_page(form: CollaborationForm, collaboration) -> str:
+    """The propose form, for a new draft or to edit `collaboration`."""
+    if collaboration is None:
+        action = url_for("web.collaborations.new")
+    else:
+        action = url_for("web.collaborations.edit", ident=collaboration.id)
+    return render_template(
+        "web/collaborations/form.html",
+        form=form,
+        collaboration=collaboration,
+        action=action,
+        proposable=_proposable(collaboration),
     )
 
 
@@ -136,12 +156,7 @@ def _propose_after_saving(collaboration, form: CollaborationForm):
             collaborations.act(viewer(), collaboration.id, "propose")
     except InvalidInput as exc:
         feedback.attach(form, exc)
-        return render_template(
-            "web/collaborations/form.html",
-            form=form,
-            collaboration=collaboration,
-            action=url_for("web.collaborations.edit", ident=collaboration.id),
-        ), 422
+        return _form_page(form, collaboration), 422
     flash(DONE["propose"], "info")
     return redirect(url_for("web.collaborations.detail", ident=collaboration.id))
 
@@ -166,12 +181,7 @@ def new():
             return redirect(url_for("web.collaborations.detail", ident=collaboration.id))
     elif request.method == "POST":
         status = 422
-    return render_template(
-        "web/collaborations/form.html",
-        form=form,
-        collaboration=None,
-        action=url_for("web.collaborations.new"),
-    ), status
+    return _form_page(form, None), status
 
 
 @bp.route("/collaborations/<int:ident>/edit", methods=["GET", "POST"])
@@ -179,7 +189,7 @@ def new():
 def edit(ident: int):
     user = viewer()
     collaboration = collaborations.get(user, ident)
-    if collaboration.status not in lifecycle.EDITABLE_STATES:
+    if not lifecycle.may_edit(collaboration, user):
         abort(404)
     form = CollaborationForm(obj=collaboration)
     del form.partner_id  # a proposal's partner never changes; draft a new one instead
@@ -194,18 +204,13 @@ def edit(ident: int):
             feedback.attach(form, exc)
             status = 422
         else:
-            if form.propose.data and collaboration.status == CollaborationStatus.DRAFT:
+            if form.propose.data and _proposable(collaboration):
                 return _propose_after_saving(collaboration, form)
             flash(_("Your changes have been saved."), "info")
             return redirect(url_for("web.collaborations.detail", ident=ident))
     elif request.method == "POST":
         status = 422
-    return render_template(
-        "web/collaborations/form.html",
-        form=form,
-        collaboration=collaboration,
-        action=url_for("web.collaborations.edit", ident=ident),
-    ), status
+    return _form_page(form, collaboration), status
 
 
 def refused_key(ident: int, what: str) -> str:
@@ -214,32 +219,51 @@ def refused_key(ident: int, what: str) -> str:
 
 
 def _action_forms(collaboration) -> dict:
+    """The form of each verb the viewer may take now, refilled if it was just refused."""
     forms = {}
     for verb in lifecycle.available(collaboration, viewer()):
-        if verb in VERB_PATHS:
-            form_class = ACTIONS[VERB_PATHS[verb]][1]
-            forms[verb] = feedback.refill(
-                refused_key(collaboration.id, verb), form_class, prefix=verb
-            ) or form_class(prefix=verb, formdata=None)
+        form_class = FORMS[verb]
+        forms[verb] = feedback.refill(
+            refused_key(collaboration.id, verb), form_class, prefix=verb
+        ) or form_class(prefix=verb, formdata=None)
     return forms
 
 
-def _confirmation(activity, may_confirm: bool):
+def _confirmation(activity, steps: frozenset[str]):
     """What the confirmation column shows: the partner's link to confirm, or the state."""
     if activity.confirmed_at is not None:
         return str(_l("Confirmed"))
     if activity.status not in activities.CONFIRMABLE:
         return None
-    if may_confirm:
+    if "confirm" in steps:
         return Link(str(_l("Confirm")), url_for("web.activities.confirm", ident=activity.id))
     return str(_l("Not confirmed yet"))
 
 
+def _activity_row(activity, steps: frozenset[str]) -> dict:
+    a = activity
+    return {
+        "date": a.date,
+        "type": a.type,
+        "title": a.title,
+        "location": a.location,
+        "status": a.status,
+        "participants": a.participants if a.status == "held" else None,
+        "umkm_reached": a.umkm_reached if a.status == "held" else None,
+        "notes": a.notes,
+        "document_ref": a.document_ref,
+        "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
+        if "report" in steps
+        else None,
+        "confirmation": _confirmation(a, steps),
+        "change": Link(str(_l("Move or cancel")), url_for("web.activities.change", ident=a.id))
+        if "change" in steps
+        else None,
+    }
+
+
 def activity_table(items, collaboration) -> Table:
     user = viewer()
-    may_report = user.role in CENTRE_ROLES
-    may_confirm = user.role == Role.PARTNER_USER
-    today = readmodels.today_for(user)
     return Table(
         name="activities",
         caption=_l("Activities"),
@@ -257,45 +281,24 @@ def activity_table(items, collaboration) -> Table:
             Column("confirmation", _l("Partner confirmation"), "link"),
             Column("change", _l("Change"), "link"),
         ],
-        rows=[
-            {
-                "date": a.date,
-                "type": a.type,
-                "title": a.title,
-                "location": a.location,
-                "status": a.status,
-                "participants": a.participants if a.status == "held" else None,
-                "umkm_reached": a.umkm_reached if a.status == "held" else None,
-                "notes": a.notes,
-                "document_ref": a.document_ref,
-                "report": Link(str(_l("Report outcome")), url_for("web.activities.report", ident=a.id))
-                if may_report and a.status == "planned" and a.date <= today
-                else None,
-                "confirmation": _confirmation(a, may_confirm),
-                "change": Link(str(_l("Move or cancel")), url_for("web.activities.change", ident=a.id))
-                if may_report and a.status == "planned"
-                else None,
-            }
-            for a in items
-        ],
+        rows=[_activity_row(a, activities.steps(user, a)) for a in items],
         empty=_l("No activity yet."),
     )
 
 
 def render_detail(collaboration):
     user = viewer()
-    items = list(db.session.scalars(activities.search_in(user, collaboration.id)))
+    items = pages.activities_of(user, collaboration.id)
     table = activity_table(items, collaboration)
     if (download := maybe_export([table])) is not None:
         return download
-    plannable = user.role in CENTRE_ROLES and collaboration.status in activities.PLANNABLE_UNDER
     activity_form = None
-    if plannable:
+    if activities.may_plan(user, collaboration):
         activity_form = feedback.refill(
             refused_key(collaboration.id, "activity"), ActivityForm
         ) or ActivityForm(formdata=None)
     extend_form = None
-    if user.role in CENTRE_ROLES and collaboration.status == CollaborationStatus.ACTIVE:
+    if lifecycle.may_extend(collaboration, user):
         extend_form = feedback.refill(
             refused_key(collaboration.id, "extend"), ExtendForm, prefix="extend"
         ) or ExtendForm(prefix="extend", formdata=None)
@@ -303,12 +306,12 @@ def render_detail(collaboration):
         "web/collaborations/detail.html",
         collaboration=collaboration,
         forms=_action_forms(collaboration),
-        verb_paths=VERB_PATHS,
+        paths={verb: lifecycle.url_word(verb) for verb in lifecycle.PERSON_VERBS},
         activities=table,
         activity_form=activity_form,
         extend_form=extend_form,
-        timeline=readmodels.timeline(user, collaboration),
-        editable=user.role in CENTRE_ROLES and collaboration.status in lifecycle.EDITABLE_STATES,
+        timeline=pages.timeline(user, collaboration),
+        editable=lifecycle.may_edit(collaboration, user),
     )
 
 
@@ -321,12 +324,13 @@ def detail(ident: int):
 @bp.post("/collaborations/<int:ident>/<path>")
 @login_required()
 def act(ident: int, path: str):
-    if path not in ACTIONS:
+    verb = VERBS.get(path)
+    if verb is None:
         abort(404)
     user = viewer()
     collaboration = collaborations.get(user, ident)
-    verb, form_class, field = ACTIONS[path]
-    form = form_class(prefix=verb)
+    form = FORMS[verb](prefix=verb)
+    field = lifecycle.TRANSITIONS[verb].requires
     # A refusal goes back to the page (Post/Redirect/Get), to the form that was refused.
     back = url_for("web.collaborations.detail", ident=collaboration.id) + "#actions-heading"
     if not form.validate_on_submit():

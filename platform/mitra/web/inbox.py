@@ -6,8 +6,8 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from mitra.models import CollaborationStatus, Role
-from mitra.services import collaborations
-from mitra.web import labels, readmodels
+from mitra.services import collaborations, pages
+from mitra.web import labels
 from mitra.web.collaborations import collaboration_table
 from mitra.web.paging import paginate, search_words
 from mitra.web.session import login_required, viewer
@@ -41,5 +41,5 @@ def inbox():
         q=q,
         statuses=STATUSES,
         status_labels=labels.COLLABORATION_STATUS,
-        counts=readmodels.status_counts(user),
+        counts=pages.status_counts(user),
     )

@@ -8,12 +8,10 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, union
 
 from events.types import utcnow
-from mitra.extensions import db
-from mitra.models import ActivityTotal, CollaborationCount, Role
-from mitra.services import statistics
+from mitra.models import Role
+from mitra.services import pages
 from mitra.web import charts, labels
 from mitra.web.labels import service_area_name
 from mitra.web.session import login_required, viewer
@@ -28,11 +26,6 @@ BREAKDOWNS = ("service_area", "province", "month", "partner_type")
 def current_year() -> int:
     """The reporting year runs in WIB, as in the statistics API."""
     return utcnow().astimezone(REPORTING_ZONE).year
-
-
-def years_with_figures() -> list[int]:
-    found = db.session.scalars(union(select(CollaborationCount.year), select(ActivityTotal.year)))
-    return sorted({int(y) for y in found} | {current_year()}, reverse=True)
 
 
 def chosen_year() -> int:
@@ -156,8 +149,7 @@ def chart_set(parts: dict[str, dict]) -> dict:
 def dashboard():
     user = viewer()
     year = chosen_year()
-    summary = statistics.summary(db.session, user, year)
-    parts = {by: statistics.breakdown(db.session, user, by, year) for by in BREAKDOWNS}
+    summary, parts = pages.national_figures(user, year, BREAKDOWNS)
     all_tables = tables(summary, parts)
     if (download := maybe_export(all_tables)) is not None:
         return download
@@ -165,7 +157,7 @@ def dashboard():
         "web/ministry/dashboard.html",
         summary=summary,
         year=year,
-        years=years_with_figures(),
+        years=pages.years_with_figures(current_year()),
         tables={t.name: t for t in all_tables},
         charts=chart_set(parts),
     )

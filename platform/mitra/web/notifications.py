@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
-from mitra.extensions import db
 from mitra.i18n import language
-from mitra.services import notifications
+from mitra.services import notifications, pages
 from mitra.web.paging import paginate
 from mitra.web.session import login_required, viewer
 
@@ -15,7 +14,7 @@ bp = Blueprint("notifications", __name__)
 
 def described(items) -> list[dict]:
     """Each notification with its words in the viewer's language and a link on this site."""
-    texts = notifications.Renderer(db.session, language(), base_url="/").render(items, check_due=False)
+    texts = pages.notification_texts(items, language())
     return [
         {
             "id": n.id,

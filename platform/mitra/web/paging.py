@@ -1,35 +1,25 @@
-"""One page of a list query, its search words, and the whole of it when the list is downloaded."""
+"""A list page's arguments: `?page=` (the page is `services.paging`'s), `?q=`, and `?export=`,
+the whole list to download."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
 
 from flask import request, url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
-from mitra.extensions import db
+from mitra.services import paging
+from mitra.services.paging import Page
 from mitra.text import flattened
 
 PER_PAGE = 25
 EXPORT_LIMIT = 100_000
 
 
-@dataclass
-class Page:
-    items: list[Any]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return page_count(self.total, self.per_page)
-
-    def url(self, number: int) -> str:
-        args = {**request.args, "page": number}
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+def page_url(number: int) -> str:
+    """This list's URL at page `number`, its other arguments kept (the pager's links)."""
+    args = {**request.args, "page": number}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def search_words(max_length: int = 200) -> str | None:
@@ -43,18 +33,12 @@ def exporting() -> bool:
 
 
 def paginate(statement: Select, per_page: int = PER_PAGE) -> Page:
-    """The page `?page=` asks for; every row (up to a limit) when the list is being exported."""
+    """The page `?page=` asks for, or the nearest one; every row (up to a limit) when the
+    list is being exported."""
     if exporting():
-        items = list(db.session.scalars(statement.limit(EXPORT_LIMIT)))
+        items = paging.rows(statement, EXPORT_LIMIT)
         return Page(items, len(items), 1, max(len(items), 1))
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    number = int(min(max(asked_page(request.args.get("page")), 1), page_count(total, per_page)))
-    items = list(db.session.scalars(statement.limit(per_page).offset((number - 1) * per_page)))
-    return Page(items, total, number, per_page)
-
-
-def page_count(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
+    return paging.page(statement, asked_page(request.args.get("page")), per_page, clamp=True)
 
 
 def asked_page(raw: str | None) -> float:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from mitra.extensions import db
-from mitra.models import Centre, PartnerScope, Province, Role
-from mitra.services import centres, partners, unit_of_work
+from mitra.models import PartnerScope, Role
+from mitra.services import centres, pages, partners, unit_of_work
 from mitra.services.errors import ServiceError
 from mitra.web import feedback, labels
 from mitra.web.forms import options
@@ -34,7 +32,7 @@ def partner_list():
     kind = _choice(request.args.get("type"), labels.PARTNER_TYPE)
     scope = _choice(request.args.get("scope"), labels.PARTNER_SCOPE)
     page = paginate(partners.search(user, q=q, type=kind, scope=scope, sort="name"))
-    centre_names = dict(db.session.execute(select(Centre.id, Centre.name)).all())
+    centre_names = pages.centre_names()
     table = Table(
         "partners",
         _l("Partners"),
@@ -90,7 +88,7 @@ def partner_new():
 def centre_list():
     user = viewer()
     q = search_words()
-    provinces = list(db.session.scalars(select(Province).order_by(Province.name)))
+    provinces = pages.provinces()
     province = _choice(request.args.get("province"), {p.code for p in provinces})
     page = paginate(centres.search(user, q=q, province=province, sort="code"))
     table = Table(
@@ -131,8 +129,7 @@ def centre_list():
 def centre_new():
     form = CentreForm()
     form.province.choices = options(
-        [("", _("Choose a province"))]
-        + [(p.code, p.name) for p in db.session.scalars(select(Province).order_by(Province.name))]
+        [("", _("Choose a province"))] + [(p.code, p.name) for p in pages.provinces()]
     )
     status = 200
     if form.validate_on_submit():

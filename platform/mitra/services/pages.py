@@ -1,6 +1,7 @@
-"""What the pages read that no service offers as one call: the centre's dashboard, a
-collaboration's timeline, upcoming activities. Read-only, and always through the principal's
-scope (`services.scoping`), so a page can never show more than the API would."""
+"""What the web pages read, each page's in one call: the centre's dashboard, a
+collaboration's timeline, upcoming activities, the choices of a form. Read-only, and always
+through the principal's scope (`services.scoping`), so a page can never show more than the
+API would; the views query nothing themselves."""
 
 from __future__ import annotations
 
@@ -9,21 +10,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 
 from events.types import utcnow
 from mitra.extensions import db
 from mitra.models import (
     Activity,
     ActivityStatus,
+    ActivityTotal,
     AuditEntry,
+    Centre,
     Collaboration,
+    CollaborationCount,
     CollaborationStatus,
+    Notification,
+    Partner,
     Partnership,
+    Province,
     User,
 )
 from mitra.security.auth import Principal
-from mitra.services import activities, audit, collaborations, scoping
+from mitra.services import activities, audit, collaborations, notifications, partners, scoping, statistics
 
 WAITING = (CollaborationStatus.PROPOSED, CollaborationStatus.INFO_REQUESTED)
 
@@ -160,3 +167,47 @@ def timeline(principal: Principal, collaboration: Collaboration) -> list[Timelin
             )
         )
     return result
+
+
+def activities_of(principal: Principal, collaboration_id: int) -> list[Activity]:
+    """A collaboration's activities by date; NotFound when it is out of scope."""
+    return list(db.session.scalars(activities.search_in(principal, collaboration_id)))
+
+
+# -- what forms and filters offer ------------------------------------------------------------
+
+
+def partners_by_name(principal: Principal) -> list[Partner]:
+    """The partners `principal` may name in a proposal or an agreement."""
+    return list(db.session.scalars(partners.search(principal, sort="name")))
+
+
+def centre_names() -> dict[int, str]:
+    return dict(db.session.execute(select(Centre.id, Centre.name)).all())
+
+
+def provinces() -> list[Province]:
+    return list(db.session.scalars(select(Province).order_by(Province.name)))
+
+
+# -- the ministry's dashboard -----------------------------------------------------------------
+
+
+def national_figures(principal: Principal, year: int, breakdowns: tuple[str, ...]) -> tuple[dict, dict]:
+    """The year's summary, and its breakdown by each of `breakdowns`."""
+    summary = statistics.summary(db.session, principal, year)
+    return summary, {by: statistics.breakdown(db.session, principal, by, year) for by in breakdowns}
+
+
+def years_with_figures(current: int) -> list[int]:
+    """The years the compiled statistics hold, and `current`, newest first."""
+    found = db.session.scalars(union(select(CollaborationCount.year), select(ActivityTotal.year)))
+    return sorted({int(y) for y in found} | {current}, reverse=True)
+
+
+# -- notifications ------------------------------------------------------------------------------
+
+
+def notification_texts(items: list[Notification], language: str) -> list[notifications.Rendered | None]:
+    """Each notification's words in `language`, linking within the site."""
+    return notifications.Renderer(db.session, language, base_url="/").render(items, check_due=False)
