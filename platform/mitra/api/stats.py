@@ -20,8 +20,7 @@ from openpyxl import Workbook
 from events.types import utcnow
 from mitra.api.auth import user
 from mitra.api.requests import ApiBlueprint
-from mitra.extensions import db
-from mitra.services import statistics
+from mitra.services import statistics, unit_of_work
 from mitra.services.statistics import COUNTED_STATUSES, DIMENSIONS
 
 blp = ApiBlueprint(
@@ -156,7 +155,7 @@ class BreakdownSchema(Schema):
 def get_summary(args):
     """The year's figures: collaborations, answers, activities, partners and centres"""
     year = args.get("year") or current_year()
-    figures = statistics.summary(db.session, user(), year)
+    figures = statistics.summary(unit_of_work.current().session, user(), year)
     if args["format"] == "json":
         return figures
     row = [year, _scope_name(figures["scope"]), *_flatten(figures)]
@@ -176,7 +175,7 @@ def get_summary(args):
 def get_breakdown(args):
     """The year's figures per province, service area, partner type, centre or month"""
     year, by = args.get("year") or current_year(), args["by"]
-    figures = statistics.breakdown(db.session, user(), by, year)
+    figures = statistics.breakdown(unit_of_work.current().session, user(), by, year)
     if args["format"] == "json":
         return figures
     rows = [[row["key"], row["label"], *_flatten(row)] for row in figures["rows"]]
