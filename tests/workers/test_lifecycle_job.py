@@ -15,6 +15,7 @@ from events.store import outbox
 from mitra.extensions import db
 from mitra.models import Activity, AuditEntry, Collaboration, Milestone, Notification, Reminder
 from mitra.services import activities, collaborations
+from mitra.services.unit_of_work import UnitOfWork
 from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
 from tests.workers.test_reminders_events import deliver
 from workers import jobs
@@ -52,19 +53,20 @@ def accepted(
     title: str = "Kelas ekspor",
     at: datetime = PROPOSED,
 ) -> Collaboration:
-    collaboration = collaborations.create(
-        p[manager],
-        {
-            "partner_id": p["bank_id"],
-            "title": title,
-            "service_area": "pemasaran",
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "respond_by": (at + timedelta(days=10)).date(),
-        },
-    )
-    collaborations.act(p[manager], collaboration.id, "propose", clock=lambda: at)
-    collaborations.act(p["bank"], collaboration.id, "accept", clock=lambda: at)
+    with UnitOfWork():  # as the requests that propose and accept would
+        collaboration = collaborations.create(
+            p[manager],
+            {
+                "partner_id": p["bank_id"],
+                "title": title,
+                "service_area": "pemasaran",
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "respond_by": (at + timedelta(days=10)).date(),
+            },
+        )
+        collaborations.act(p[manager], collaboration.id, "propose", clock=lambda: at)
+        collaborations.act(p["bank"], collaboration.id, "accept", clock=lambda: at)
     return collaboration
 
 
@@ -177,7 +179,8 @@ def test_the_job_closes_30_days_after_the_end_unless_an_activity_is_still_planne
     ended_on = date(2031, 3, 1)
     idle = accepted(p, date(2031, 1, 5), ended_on, title="Kelas digital")
     busy = accepted(p, date(2031, 1, 5), ended_on, title="Kelas sertifikasi")
-    activities.plan(p["manager"], busy.id, {"type": "training", "date": date(2031, 2, 20)})
+    with UnitOfWork():
+        activities.plan(p["manager"], busy.id, {"type": "training", "date": date(2031, 2, 20)})
     assert status_of(idle.id) == status_of(busy.id) == "active"
 
     def run_on(day: date) -> dict:  # 00:30 WIT that day
@@ -215,7 +218,8 @@ def test_the_job_closes_30_days_after_the_end_unless_an_activity_is_still_planne
 
     # Once the last planned activity is settled, the next run closes it.
     activity_id = db.session.scalar(select(Activity.id).where(Activity.collaboration_id == busy.id))
-    activities.cancel(p["manager"], activity_id, "pelatih berhalangan")
+    with UnitOfWork():
+        activities.cancel(p["manager"], activity_id, "pelatih berhalangan")
     assert run_on(ended_on + timedelta(days=40)) == {"completed": 1}
 
 

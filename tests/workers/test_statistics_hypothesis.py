@@ -23,6 +23,7 @@ from mitra.models import SERVICE_AREAS, Activity, Agreement, AuditEntry, Collabo
 from mitra.security.auth import SystemActor
 from mitra.services import activities, collaborations, lifecycle, statistics
 from mitra.services.errors import ServiceError
+from mitra.services.unit_of_work import UnitOfWork
 from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
 from workers.handlers import HANDLERS
 
@@ -104,10 +105,11 @@ class World:
     def run(self, kind: str, a: int, b: int, hours: int, deliver: int) -> None:
         self.now += timedelta(hours=hours)
         try:
-            while not getattr(self, kind)(a, b):
-                kind = FALLBACK[kind]
+            with UnitOfWork():  # one action, one unit of work, as a request would run it
+                while not getattr(self, kind)(a, b):
+                    kind = FALLBACK[kind]
         except ServiceError:
-            db.session.rollback()  # refused (a deadline passed meanwhile): no event
+            pass  # refused (a deadline passed meanwhile): rolled back, no event
         self.collect()
         if deliver:
             self.deliver(deliver, b)
