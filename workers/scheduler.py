@@ -134,7 +134,7 @@ def scheduler_command() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # APScheduler logs every job added and every run at INFO; job_lines and JobRun say it once.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a proxy, typed as the Flask app it stands for
     scheduler = build(app)
     if os.environ.get(TEST_CLOCK):
         start_test_clock(os.environ[TEST_CLOCK], scheduler)
@@ -226,7 +226,7 @@ def run_command(name: str, at: str | None) -> None:
             raise click.BadParameter(f"{at!r} is not an ISO 8601 time", param_hint="--at") from None
         if when.tzinfo is None:
             raise click.BadParameter("give the zone too, e.g. 2026-11-28T01:00Z", param_hint="--at")
-    outcome = job_list.run(current_app._get_current_object(), BY_ID[name], now=when, manual=when is None)
+    outcome = job_list.run(current_app._get_current_object(), BY_ID[name], now=when, manual=when is None)  # type: ignore[attr-defined]  # current_app is a proxy, typed as the Flask app it stands for
     click.echo(f"{name}: {outcome.status} (slot {_iso(outcome.slot)})")
     if outcome.summary:
         click.echo(outcome.summary.rstrip())

@@ -37,9 +37,9 @@ def seed_demo_command() -> None:
     upgrade` first. Refused when MITRA_ENV=production.
     """
     refuse_demo_data_in_production("mitra seed-demo")
-    seed_demo(db.session, progress=_progress)
+    seed_demo(db.session(), progress=_progress)
     # The dashboards read compiled statistics; demo data arrives without events.
-    recompute_statistics(db.session)
+    recompute_statistics(db.session())
     db.session.commit()
     click.echo("statistics compiled")
     click.echo("demo logins:")

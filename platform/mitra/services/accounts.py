@@ -63,7 +63,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record(
-        db.session,
+        db.session(),
         actor=actor,
         action="user.created",
         subject_type="user",

@@ -15,7 +15,7 @@ bp = Blueprint("notifications", __name__)
 
 def described(items) -> list[dict]:
     """Each notification with its words in the viewer's language and a link on this site."""
-    texts = notifications.Renderer(db.session, language(), base_url="/").render(items, check_due=False)
+    texts = notifications.Renderer(db.session(), language(), base_url="/").render(items, check_due=False)
     return [
         {
             "id": n.id,
