@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 LOCK_VENV := .venv-lock
 LOCK_ARGS ?=
 
-.PHONY: run test lint lock bench clean help
+.PHONY: run test coverage lint lock bench clean help
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -30,10 +30,15 @@ run: $(STAMP) ## Start web, relay, workers and scheduler on the embedded default
 test: $(STAMP) ## Run the whole suite (DATABASE_URL / BROKER_URL pick real services)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check, ruff format --check, bandit (what CI runs before the tests)
+coverage: $(STAMP) ## The whole suite, measured; fails under the floor (fail_under in pyproject.toml)
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check and format --check, bandit, the layer contracts, mypy (CI runs it first)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r platform events workers
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy platform events workers
 
 lock: ## Re-pin requirements.lock from pyproject.toml (LOCK_ARGS=--upgrade for the newest)
 	$(PYTHON) -m venv $(LOCK_VENV)
@@ -43,4 +48,4 @@ lock: ## Re-pin requirements.lock from pyproject.toml (LOCK_ARGS=--upgrade for t
 		$(LOCK_ARGS) -o requirements.lock
 
 clean: ## Remove the virtualenv and caches (the instance folder stays)
-	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .coverage .coverage.*

@@ -98,7 +98,9 @@ class Publisher:
             return [], {}
         channel = self._ensure_channel()
         amqp = is_amqp(self.connection)
-        self._acked.clear(), self._nacked.clear(), self._returned.clear()
+        self._acked.clear()
+        self._nacked.clear()
+        self._returned.clear()
         self._batch_first_tag = self._next_tag
         tags: dict[int, OutgoingMessage] = {}
         try:

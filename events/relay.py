@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kombu import Connection
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import Connection as DBConnection
 from sqlalchemy.engine import Engine
@@ -46,7 +47,7 @@ class Relay:
         self.broker_url = broker_url
         self.settings = settings or RelaySettings()
         self.clock = clock
-        self.connection = None
+        self.connection: Connection | None = None
         self.publisher: Publisher | None = None
         self._last_redrive = 0.0
         self._last_prune = 0.0

@@ -68,7 +68,7 @@ def worker_command(groups, prefetch, batch_size, handlers_spec) -> None:
     )
     connection = connect(config["BROKER_URL"], heartbeat=settings.heartbeat)
     worker = GroupWorker(
-        current_app._get_current_object(),
+        current_app._get_current_object(),  # type: ignore[attr-defined]  # current_app is a proxy, typed as the Flask app it stands for
         connection,
         list(groups or topology.GROUPS),
         load_handlers(handlers_spec),

@@ -24,7 +24,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
-from sqlalchemy import delete, or_, update
+from sqlalchemy import Delete, delete, or_, update
 from sqlalchemy.orm import Session
 
 from events.types import utcnow
@@ -118,28 +118,30 @@ def prune(session: Session, now: datetime) -> dict[str, int]:
     expired or were revoked."""
     from events.relay import Relay
 
+    def deleted(statement: Delete) -> int:
+        # A DELETE gives a CursorResult; Session.execute is typed as the plain Result.
+        return session.execute(statement).rowcount  # type: ignore[attr-defined]
+
     pruned = {"events": Relay(db.engine, current_app.config["BROKER_URL"], clock=lambda: now).prune()}
-    pruned["job_runs"] = session.execute(
-        delete(JobRun).where(JobRun.slot < now - timedelta(days=30))
-    ).rowcount
-    pruned["notifications"] = session.execute(
+    pruned["job_runs"] = deleted(delete(JobRun).where(JobRun.slot < now - timedelta(days=30)))
+    pruned["notifications"] = deleted(
         delete(Notification).where(Notification.read_at < now - timedelta(days=180))
-    ).rowcount
+    )
     finished = (ReminderStatus.SENT, ReminderStatus.CANCELLED, ReminderStatus.DIGESTED)
     old = (now - timedelta(days=400)).date()
-    pruned["reminders"] = session.execute(
+    pruned["reminders"] = deleted(
         delete(Reminder).where(Reminder.due_on < old, Reminder.status.in_(finished))
-    ).rowcount
-    pruned["throttle_counters"] = session.execute(
+    )
+    pruned["throttle_counters"] = deleted(
         delete(ThrottleCounter).where(ThrottleCounter.last_at < now - THROTTLE_COUNTERS_KEPT)
-    ).rowcount
-    pruned["idempotent_requests"] = session.execute(
+    )
+    pruned["idempotent_requests"] = deleted(
         delete(IdempotentRequest).where(IdempotentRequest.created_at < now - IDEMPOTENT_REQUESTS_KEPT)
-    ).rowcount
+    )
     dead = now - DEAD_TOKENS_KEPT
-    pruned["api_tokens"] = session.execute(
+    pruned["api_tokens"] = deleted(
         delete(ApiToken).where(or_(ApiToken.expires_at < dead, ApiToken.revoked_at < dead))
-    ).rowcount
+    )
     return pruned
 
 
@@ -262,13 +264,13 @@ def run(
             now = now or utcnow()
             slot = now if manual else job.slot_for(now, trigger or job.trigger(app.config))
             with UnitOfWork(session(), actor=f"system:{job.id}"):
-                run_id = claim(session, job.id, slot, manual=manual)
+                run_id = claim(session(), job.id, slot, manual=manual)
             if run_id is None:
                 log.info("%s: slot %s already claimed; skipped", job.id, slot.isoformat())
                 return Outcome(job.id, slot, "skipped")
             try:
                 with UnitOfWork(session(), actor=f"system:{job.id}"):
-                    summary = str(job.run(session, now))
+                    summary = str(job.run(session(), now))
                 status = JobRunStatus.DONE
             except Exception:  # noqa: BLE001 - rolled back, recorded on the run; the next slot tries again
                 summary = traceback.format_exc()

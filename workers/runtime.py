@@ -109,7 +109,7 @@ class GroupWorker(ConsumerMixin):
         self.database_retry_at = 0.0  # monotonic time before which held deliveries wait
 
     # -- kombu wiring -------------------------------------------------------------------
-    def get_consumers(self, Consumer: type[Consumer], channel) -> list[Consumer]:  # noqa: N803
+    def get_consumers(self, Consumer: Callable[..., Consumer], channel) -> list[Consumer]:  # noqa: N803
         topology.declare(self.connection, self.groups)
         consumers = []
         for group in self.groups:
@@ -252,7 +252,8 @@ class GroupWorker(ConsumerMixin):
                 )
             )
         }
-        duplicates, new = [], []
+        duplicates: list[Delivery] = []
+        new: list[Delivery] = []
         for delivery in batch:
             key = (delivery.group, delivery.event_id)
             (duplicates if key in recorded else new).append(delivery)
@@ -265,9 +266,9 @@ class GroupWorker(ConsumerMixin):
         session = db.session
         try:
             with UnitOfWork(session()):
-                duplicates, new = self._split(session, batch)
+                duplicates, new = self._split(session(), batch)
                 for delivery in new:
-                    self._handle(session, delivery)
+                    self._handle(session(), delivery)
                 if new:
                     now = utcnow()
                     session.execute(
@@ -287,7 +288,7 @@ class GroupWorker(ConsumerMixin):
         done: list[Delivery] = []
         try:
             with UnitOfWork(session()):
-                duplicates, new = self._split(session, batch)
+                duplicates, new = self._split(session(), batch)
                 done += duplicates  # ack, no effect
                 for delivery in new:
                     try:
@@ -298,7 +299,7 @@ class GroupWorker(ConsumerMixin):
                                     consumer=delivery.group, event_id=delivery.event_id, handled_at=utcnow()
                                 )
                             )
-                            self._handle(session, delivery)
+                            self._handle(session(), delivery)
                         done.append(delivery)
                     except IntegrityError as exc:
                         if _is_duplicate(exc):
@@ -315,9 +316,12 @@ class GroupWorker(ConsumerMixin):
         return done, failures
 
     def _handle(self, session: Session, delivery: Delivery) -> None:
-        handler = self.handlers.get(delivery.group, {}).get(delivery.event.type.type)
+        event = delivery.event
+        if event is None:  # undecodable deliveries are dead-lettered before any handler
+            raise ValueError(f"delivery {delivery.event_id} has no decoded event")
+        handler = self.handlers.get(delivery.group, {}).get(event.type.type)
         if handler is not None:
-            handler(session, delivery.event)
+            handler(session, event)
 
     # -- retries and dead letters ---------------------------------------------------------------
     def schedule_retry(self, delivery: Delivery, error: str) -> None:
@@ -391,6 +395,8 @@ class GroupWorker(ConsumerMixin):
         delivery.message.ack()
 
     def _publish(self, message: OutgoingMessage) -> None:
+        if self.publisher is None:  # made with the connection, before any delivery arrives
+            raise RuntimeError("no publisher before the broker connection")
         _ok, failed = self.publisher.publish([message])
         if failed:
             raise RuntimeError(failed[message.event_id])

@@ -96,7 +96,7 @@ def _missed(event: JobExecutionEvent) -> None:
 def scheduler_command() -> None:
     """Run the scheduled jobs until SIGTERM or Ctrl-C. Run ONE scheduler process: a second
     one does nothing twice (every run claims its (job, slot) first), but is of no use."""
-    serve(current_app._get_current_object())
+    serve(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is a proxy, typed as the Flask app it stands for
 
 
 def serve(app: Flask, clock: Clock = SYSTEM_CLOCK) -> None:
@@ -196,7 +196,7 @@ def run_command(name: str, at: str | None) -> None:
             raise click.BadParameter(f"{at!r} is not an ISO 8601 time", param_hint="--at") from None
         if when.tzinfo is None:
             raise click.BadParameter("give the zone too, e.g. 2026-11-28T01:00Z", param_hint="--at")
-    outcome = job_list.run(current_app._get_current_object(), BY_ID[name], now=when, manual=when is None)
+    outcome = job_list.run(current_app._get_current_object(), BY_ID[name], now=when, manual=when is None)  # type: ignore[attr-defined]  # current_app is a proxy, typed as the Flask app it stands for
     click.echo(f"{name}: {outcome.status} (slot {_iso(outcome.slot)})")
     if outcome.summary:
         click.echo(outcome.summary.rstrip())

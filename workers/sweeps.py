@@ -20,7 +20,7 @@ from functools import cache
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import Date, Select, and_, bindparam, exists, select
+from sqlalchemy import BindParameter, Date, Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -50,7 +50,7 @@ S = CollaborationStatus
 UNDER_WAY = (S.ACCEPTED, S.ACTIVE)
 # A rule's query names its window by parameters: the recipients' zones, and the days it
 # compares dates with, "day+3" being 3 days after the window's local day.
-ZONES = bindparam("zones", expanding=True)
+ZONES: BindParameter[list[str]] = bindparam("zones", expanding=True)
 
 
 def day(offset: int):
@@ -217,7 +217,7 @@ def expire_proposals(session: Session, now_utc: datetime) -> int:
     """Proposals unanswered past respond_by (the centre's calendar) expire, as system actor
     `system:proposal-expiry`; the transition emits collaboration.expired."""
     actor = SystemActor("proposal-expiry")
-    due = []
+    due: list[int] = []
     for today, zones in reminders.zones_by_local_date(now_utc).items():
         due += session.scalars(
             select(Collaboration.id)

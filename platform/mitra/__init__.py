@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 
 from mitra import config as config_module
 from mitra import links
@@ -22,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
+    register_errorhandlers(app)
     register_commands(app)
     return app
 
@@ -34,7 +36,10 @@ def trust_proxies(app: Flask) -> None:
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to wrap the WSGI app; typeshed sees only a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def register_extensions(app: Flask) -> None:
@@ -75,6 +80,23 @@ def register_blueprints(app: Flask) -> None:
     from mitra.web import init_web
 
     init_web(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """A 404 or 405 for an address no blueprint serves: JSON under /api/, a page elsewhere.
+    Decided here, where both layers are known, so that web and api never import each other."""
+    from flask import request
+
+    from mitra.api.errors import API_PREFIX, handle_http_exception
+    from mitra.web.errors import handle_http
+
+    def unrouted(exc: HTTPException):
+        if request.path.startswith(API_PREFIX):
+            return handle_http_exception(exc)
+        return handle_http(exc)
+
+    for code in (404, 405):
+        app.register_error_handler(code, unrouted)
 
 
 def register_commands(app: Flask) -> None:

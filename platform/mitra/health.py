@@ -52,7 +52,7 @@ def broker_state(url: str) -> dict:
 
 def outbox_state() -> dict:
     try:
-        backlog, oldest = event_ops.backlog(db.session)
+        backlog, oldest = event_ops.backlog(db.session())
     except Exception as exc:  # noqa: BLE001
         unit_of_work.current().rollback()  # a failed check leaves the session unusable
         return {"ok": False, "error": str(exc)[:300]}

@@ -119,7 +119,7 @@ def handle_http_exception(exc: HTTPException):
     if errors and exc.code in (400, 422):
         message = "invalid input: " + summary(errors)
     else:
-        message = data.get("message") or exc.description or HTTPStatus(exc.code).phrase
+        message = data.get("message") or exc.description or HTTPStatus(exc.code or 500).phrase
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     headers.update(data.get("headers") or {})
     return error_response(exc.code or 500, message, errors, headers)

@@ -37,7 +37,7 @@ def relay_command(batch_size: int) -> None:
     Runs until SIGTERM or Ctrl-C. On SQLite only one relay may publish: a second one waits
     as a hot standby until the first stops.
     """
-    serve_relay(current_app._get_current_object(), batch_size)
+    serve_relay(current_app._get_current_object(), batch_size)  # type: ignore[attr-defined]  # current_app is a proxy, typed as the Flask app it stands for
 
 
 def serve_relay(app: Flask, batch_size: int = 500, pause_after_confirm: float = 0.0) -> None:
@@ -105,7 +105,7 @@ def events_group() -> None:
 @with_appcontext
 def status_command(as_json: bool) -> None:
     """Outbox backlog, oldest unpublished age, per-group lag and dead-letter counts."""
-    status = event_ops.status(db.session)
+    status = event_ops.status(db.session())
     if as_json:
         click.echo(json.dumps(status, indent=2, default=str))
         return
@@ -133,7 +133,7 @@ def status_command(as_json: bool) -> None:
 def tail_command(groups, since: int, follow: bool) -> None:
     """Print events as consumer groups handle them: time, group, type, subject, id."""
     try:
-        for row in event_ops.tail(db.session, groups=groups or None, since=since, follow=follow):
+        for row in event_ops.tail(db.session(), groups=groups or None, since=since, follow=follow):
             click.echo(
                 f"{row['handled_at']:%Y-%m-%d %H:%M:%S} {row['consumer']:<13} "
                 f"{row['type']:<36} {row['subject']:<24} {row['event_id']}"
@@ -153,7 +153,7 @@ def dlq_group() -> None:
 @with_appcontext
 def dlq_list_command(group: str | None, include_replayed: bool) -> None:
     """List dead letters: id, group, type, event id, attempts, error."""
-    rows = event_ops.dead_letters_list(db.session, group=group, include_replayed=include_replayed)
+    rows = event_ops.dead_letters_list(db.session(), group=group, include_replayed=include_replayed)
     if not rows:
         click.echo("no dead letters")
     for row in rows:
@@ -176,9 +176,9 @@ def dlq_replay_command(dead_letter_id: int | None, replay_all: bool, group: str 
         raise click.UsageError("give one dead-letter ID or --all")
     try:
         count = event_ops.replay(
-            db.session,
+            db.session(),
             current_app.config["BROKER_URL"],
-            ids=None if replay_all else [dead_letter_id],
+            ids=None if dead_letter_id is None else [dead_letter_id],
             group=group,
         )
     except LookupError as exc:

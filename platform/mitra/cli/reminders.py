@@ -22,7 +22,7 @@ def reminders_group() -> None:
 def unknown_command() -> None:
     """List e-mails whose delivery is ambiguous (the connection broke after the message was
     sent, or a sender died mid-way). Nothing resends them; decide with `resolve`."""
-    rows = reminders.ambiguous(db.session)
+    rows = reminders.ambiguous(db.session())
     if not rows:
         click.echo("no e-mail with an unknown outcome")
         return
@@ -59,7 +59,7 @@ def resolve_command(ident: int, outcome: str) -> None:
     """Record an operator's verdict on an unknown (or abandoned failed) e-mail; audited."""
     try:
         reminder = reminders.resolve(
-            db.session, ident, outcome, actor=f"system:operator-cli:{getpass.getuser()}", now=utcnow()
+            db.session(), ident, outcome, actor=f"system:operator-cli:{getpass.getuser()}", now=utcnow()
         )
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -39,9 +39,9 @@ def seed_demo_command() -> None:
     """
     refuse_demo_data_in_production("mitra seed-demo")
     with UnitOfWork():
-        seed_demo(db.session, progress=_progress)
+        seed_demo(db.session(), progress=_progress)
         # The dashboards read compiled statistics; demo data arrives without events.
-        recompute_statistics(db.session)
+        recompute_statistics(db.session())
     click.echo("statistics compiled")
     click.echo("demo logins:")
     for role, email, password in DEMO_LOGINS:

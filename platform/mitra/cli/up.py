@@ -78,12 +78,12 @@ def prepare_database(seed: bool = True) -> bool:
     upgrade()
     try:
         with UnitOfWork():
-            load_reference_data(db.session)
+            load_reference_data(db.session())
             if not seed or db.session.scalar(select(func.count()).select_from(Centre)):
                 return False
-            seed_demo(db.session)
+            seed_demo(db.session())
             # The dashboards read compiled statistics; demo data arrives without events.
-            recompute_statistics(db.session)
+            recompute_statistics(db.session())
             return True
     finally:
         # This process only supervises from here on: hold no transaction, no connection
@@ -139,17 +139,17 @@ class Supervisor:
 
     def shutdown(self, grace: float = 15.0) -> int:
         click.echo("[up] stopping ...")
-        live = [c for c in self.children if c.process and c.process.poll() is None]
-        for child in live:
-            child.process.send_signal(signal.SIGTERM)
+        live = [(c.name, c.process) for c in self.children if c.process and c.process.poll() is None]
+        for _name, process in live:
+            process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + grace
-        for child in live:
+        for name, process in live:
             try:
-                child.process.wait(max(0.1, deadline - time.monotonic()))
+                process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                click.echo(f"[up] {child.name} did not stop in {grace:.0f} s; killing it")
-                child.process.kill()
-                child.process.wait()
+                click.echo(f"[up] {name} did not stop in {grace:.0f} s; killing it")
+                process.kill()
+                process.wait()
         click.echo("[up] stopped")
         return 0
 

@@ -5,6 +5,7 @@ collaborations and agreements. data.py turns them into rows."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 # The 15 publicly named "New PLUT-KUMKM" (PLUT Premium) sites; 7471 is the city-level Kendari
 # unit, the province-level one there is "7471-P".
@@ -388,7 +389,7 @@ CURRENT_COLLABORATIONS = (
 )  # fmt: skip
 
 # What happened before a current collaboration reached its status ("YYYY-MM-DD HH:MM" UTC).
-CURRENT_HISTORY = {
+CURRENT_HISTORY: dict[str, dict[str, Any]] = {
     "Sertifikasi Mutu Kopi Bondowoso 2027": {
         "first_proposed": "2026-11-05 02:00",
         "asked": "2026-11-11 03:30",

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -181,7 +182,9 @@ class _Seeder:
     def partners(self) -> None:
         centres = self._centres()
         existing = {p.name: p for p in self.session.scalars(select(Partner))}
-        rows = [(name, kind, "national", None) for name, kind in cat.NATIONAL_PARTNERS]
+        rows: list[tuple[str, str, str, str | None]] = [
+            (name, kind, "national", None) for name, kind in cat.NATIONAL_PARTNERS
+        ]
         rows += [(name, kind, "local", code) for code, name, kind in cat.LOCAL_PARTNERS]
         for name, kind, scope, centre_code in rows:
             if name not in existing:
@@ -213,7 +216,7 @@ class _Seeder:
     def collaborations(self, collabs: list[Collab], activities: list[PlannedActivity]) -> None:
         s = self.session
         centres, partners = self._centres(), self._partners()
-        staff = {}
+        staff: dict[tuple[str, int | None], User] = {}
         for user in s.scalars(
             select(User).where(User.role.in_(("centre_manager", "partner_user"))).order_by(User.id)
         ):
@@ -253,30 +256,34 @@ class _Seeder:
         s.flush()
         have = {(a.collaboration_id, a.title, a.date) for a in s.scalars(select(Activity))}
         new_activities: list[tuple[Activity, PlannedActivity]] = []
-        for spec in activities:
-            collab = saved[id(spec.collab)]
-            if (collab.id, spec.title, spec.date) in have:
+        for planned in activities:
+            collab = saved[id(planned.collab)]
+            if (collab.id, planned.title, planned.date) in have:
                 continue
             partner_user = staff[("partner", collab.partner_id)]
-            confirmed = next((step[0] for step in spec.history if step[2] == "activity.confirm"), None)
-            row = Activity(
-                collaboration=collab, type=spec.type, title=spec.title,
-                service_area=spec.collab.service_area, date=spec.date,
-                location=collab.centre.regency_name, status=spec.status,
-                participants=spec.participants, umkm_reached=spec.umkm_reached,
-                notes=spec.notes, document_ref=spec.document_ref, reported_at=reported_at(spec),
+            confirmed = next((step[0] for step in planned.history if step[2] == "activity.confirm"), None)
+            activity = Activity(
+                collaboration=collab, type=planned.type, title=planned.title,
+                service_area=planned.collab.service_area, date=planned.date,
+                location=collab.centre.regency_name, status=planned.status,
+                participants=planned.participants, umkm_reached=planned.umkm_reached,
+                notes=planned.notes, document_ref=planned.document_ref, reported_at=reported_at(planned),
                 confirmed_at=confirmed, confirmed_by_id=partner_user.id if confirmed else None,
-                created_at=spec.history[0][0], updated_at=spec.history[-1][0],
+                created_at=planned.history[0][0], updated_at=planned.history[-1][0],
             )  # fmt: skip
-            self._add("activities", row)
-            new_activities.append((row, spec))
-            have.add((collab.id, spec.title, spec.date))
+            self._add("activities", activity)
+            new_activities.append((activity, planned))
+            have.add((collab.id, planned.title, planned.date))
         s.flush()
         # The audit trail of what was created now: the timelines tell how each one got here.
-        for subject_type, made in (("collaboration", new_rows), ("activity", new_activities)):
-            for row, spec in made:
-                collaboration = row if subject_type == "collaboration" else row.collaboration
-                for at, who, action, before, after in spec.history:
+        timelines: tuple[tuple[str, list[tuple[Any, Any]]], ...] = (
+            ("collaboration", new_rows),
+            ("activity", new_activities),
+        )
+        for subject_type, made in timelines:
+            for subject, plan in made:
+                collaboration = subject if subject_type == "collaboration" else subject.collaboration
+                for at, who, action, before, after in plan.history:
                     if who in ("centre", "partner"):
                         key = (who, collaboration.centre_id if who == "centre" else collaboration.partner_id)
                         actor = staff[key].actor
@@ -287,7 +294,7 @@ class _Seeder:
                         actor=actor,
                         action=action,
                         subject_type=subject_type,
-                        subject_id=row.id,
+                        subject_id=subject.id,
                         before=before,
                         after=after,
                     )

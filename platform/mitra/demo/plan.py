@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from mitra.demo import catalogue as cat
 
@@ -23,6 +23,7 @@ CANCELLED_ACTIVITIES_2023 = 4
 _UTC_OFFSET = {"Asia/Jakarta": 7, "Asia/Pontianak": 7, "Asia/Makassar": 8, "Asia/Jayapura": 9}
 
 # (when, who: "centre" | "partner" | "system:<job>", action, before, after)
+T = TypeVar("T")
 Step = tuple[datetime, str, str, dict[str, Any] | None, dict[str, Any] | None]
 
 
@@ -98,7 +99,7 @@ def collaboration_history(
     if question is not None:
         steps += [
             (
-                asked,
+                _known(asked),
                 "partner",
                 "collaboration.request_info",
                 {"status": "proposed"},
@@ -116,7 +117,7 @@ def collaboration_history(
     if c.status == "declined":
         steps.append(
             (
-                c.answered_at,
+                _known(c.answered_at),
                 "partner",
                 "collaboration.decline",
                 {"status": status},
@@ -127,7 +128,7 @@ def collaboration_history(
     elif c.status == "expired":
         steps.append(
             (
-                local_midnight(c.respond_by + timedelta(days=1), zone),
+                local_midnight(_known(c.respond_by) + timedelta(days=1), zone),
                 "system:proposal-expiry",
                 "collaboration.expire",
                 {"status": status},
@@ -138,7 +139,7 @@ def collaboration_history(
     elif c.status == "info_requested":
         steps.append(
             (
-                c.answered_at,
+                _known(c.answered_at),
                 "partner",
                 "collaboration.request_info",
                 {"status": status},
@@ -166,7 +167,7 @@ def collaboration_history(
         if c.status == "completed":
             steps.append(
                 (
-                    completed_at,
+                    _known(completed_at),
                     "centre",
                     "collaboration.complete",
                     {"status": status},
@@ -206,7 +207,7 @@ def activity_history(a: Activity, reported_at: datetime | None) -> None:
     if a.status == "held":
         a.history.append(
             (
-                reported_at,
+                _known(reported_at),
                 "centre",
                 "activity.report",
                 {"status": "planned"},
@@ -390,7 +391,7 @@ def plan_current(zones: dict[str, str]) -> tuple[list[Collab], list[Activity]]:
     """Late-2026 collaborations in every state, for the dashboards and the scheduled jobs; none
     starts in 2023."""
     rng = random.Random(SEED + 3)  # nosec B311  # reproducible demo data, not a secret
-    collabs = []
+    collabs: list[Collab] = []
     for row in cat.CURRENT_COLLABORATIONS:
         code, partner, status, area, title, starts, ends, respond_by, proposed, answered, text = row
         c = Collab(
@@ -416,7 +417,7 @@ def plan_current(zones: dict[str, str]) -> tuple[list[Collab], list[Activity]]:
             asked=_utc(history.get("asked")),
             first_proposed=_utc(history.get("first_proposed")),
             completed_at=_utc(history.get("completed")),
-            cancelled=(_utc(history["cancelled"][0]), history["cancelled"][1])
+            cancelled=(_known(_utc(history["cancelled"][0])), history["cancelled"][1])
             if "cancelled" in history
             else None,
         )
@@ -437,6 +438,13 @@ def plan_current(zones: dict[str, str]) -> tuple[list[Collab], list[Activity]]:
         activity_history(a, reported_at(a))
         activities.append(a)
     return collabs, activities
+
+
+def _known(value: T | None) -> T:
+    """A moment the catalogue gives every collaboration or activity in the state that needs it."""
+    if value is None:
+        raise ValueError("the demo catalogue lacks a date this state needs")
+    return value
 
 
 def _utc(text: str | None) -> datetime | None:

@@ -10,14 +10,14 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.types import BigIntPK, UTCDateTime, utcnow
-from mitra.extensions import db
+from mitra.extensions import Model
 from mitra.models.enums import one_of
 from mitra.models.user import User
 
 API_TOKEN, WEB_SESSION = "api", "session"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A credential: an API bearer token (`kind` 'api') or a web session (`kind` 'session').
     Only its SHA-256 is stored, so a copy of the database opens nothing. Each kind opens only
     its own door: a web session's id sent as a bearer token is refused, and the reverse."""
@@ -47,7 +47,7 @@ class ThrottleScope(StrEnum):
     RESET_ADDRESS = "reset_address"  # password-reset requests from one address
 
 
-class ThrottleCounter(db.Model):
+class ThrottleCounter(Model):
     """How often a key was hit in its current window: one row per key, updated in place.
 
     The window starts at the key's first hit and lasts the scope's window; the first hit after
@@ -70,7 +70,7 @@ class ThrottleCounter(db.Model):
     last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class IdempotentRequest(db.Model):
+class IdempotentRequest(Model):
     """The first answer to a POST carrying an `Idempotency-Key`, replayed to its retries."""
 
     __tablename__ = "idempotent_requests"

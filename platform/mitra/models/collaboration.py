@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.types import UTCDateTime
-from mitra.extensions import db
+from mitra.extensions import Model
 from mitra.models.enums import (
     ActivityStatus,
     ActivityType,
@@ -21,7 +21,7 @@ from mitra.models.mixins import Timestamps
 from mitra.models.organisations import Centre, Partner
 
 
-class Partnership(Timestamps, db.Model):
+class Partnership(Timestamps, Model):
     """Centre x partner; its status is moved by the partnership-status worker."""
 
     __tablename__ = "partnerships"
@@ -40,7 +40,7 @@ class Partnership(Timestamps, db.Model):
     partner: Mapped[Partner] = relationship()
 
 
-class Agreement(Timestamps, db.Model):
+class Agreement(Timestamps, Model):
     """A signed MoU or PKS (perjanjian kerja sama) that gives a partnership its validity."""
 
     __tablename__ = "agreements"
@@ -61,7 +61,7 @@ class Agreement(Timestamps, db.Model):
     partnership: Mapped[Partnership] = relationship()
 
 
-class Collaboration(Timestamps, db.Model):
+class Collaboration(Timestamps, Model):
     """One proposal from a centre to a partner, and the work that follows if accepted."""
 
     __tablename__ = "collaborations"
@@ -103,7 +103,7 @@ class Collaboration(Timestamps, db.Model):
     partnership: Mapped[Partnership] = relationship()
 
 
-class Activity(Timestamps, db.Model):
+class Activity(Timestamps, Model):
     """Something held under a collaboration: a training, a business-matching day, ..."""
 
     __tablename__ = "activities"

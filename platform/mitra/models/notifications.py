@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from events.types import BigIntPK, UTCDateTime, utcnow
-from mitra.extensions import db
+from mitra.extensions import Model
 from mitra.models.enums import one_of
 
 
@@ -33,7 +33,7 @@ class JobRunStatus(StrEnum):
     FAILED = "failed"
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One thing shown in a user's in-app list; its text is rendered in the reader's language."""
 
     __tablename__ = "notifications"
@@ -49,7 +49,7 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One e-mail to one person, claimed before it is sent: the key is unique in the database.
 
     Reminders from the sweeps are about a collaboration, an activity or an agreement; e-mail
@@ -94,7 +94,7 @@ class Reminder(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """A moment in a record's life that is acted on once, e.g. an agreement 30 days from its
     end: the sweep that inserts it first emits its event in the same transaction."""
 
@@ -111,7 +111,7 @@ class Milestone(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """One run of a scheduled job, claimed under (job, slot) before it starts: a second
     scheduler, or a restart, finds the slot taken and does nothing."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mitra.extensions import db
+from mitra.extensions import Model
 from mitra.models.enums import (
     INDONESIAN_ZONES,
     CentreStatus,
@@ -18,7 +18,7 @@ from mitra.models.mixins import Timestamps
 from mitra.models.reference import Province
 
 
-class Centre(Timestamps, db.Model):
+class Centre(Timestamps, Model):
     """A PLUT-KUMKM: one per regency or city, or a province-level unit in the capital."""
 
     __tablename__ = "centres"
@@ -45,7 +45,7 @@ class Centre(Timestamps, db.Model):
     province: Mapped[Province] = relationship(lazy="joined")
 
 
-class Partner(Timestamps, db.Model):
+class Partner(Timestamps, Model):
     """An organisation that collaborates with centres: national ones with many at once."""
 
     __tablename__ = "partners"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mitra.extensions import db
+from mitra.extensions import Model
 from mitra.models.enums import INDONESIAN_ZONES, one_of
 
 
-class Province(db.Model):
+class Province(Model):
     __tablename__ = "provinces"
     __table_args__ = (
         one_of("iana_zone", INDONESIAN_ZONES),
@@ -23,7 +23,7 @@ class Province(db.Model):
     iana_zone: Mapped[str] = mapped_column(String(40))
 
 
-class ServiceArea(db.Model):
+class ServiceArea(Model):
     __tablename__ = "service_areas"
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)

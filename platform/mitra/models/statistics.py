@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mitra.extensions import db
+from mitra.extensions import Model
 
 
 class _Cell:
@@ -30,7 +30,7 @@ class _Cell:
     service_area: Mapped[str] = mapped_column(String(40), primary_key=True, sort_order=-1)
 
 
-class CollaborationCount(_Cell, db.Model):
+class CollaborationCount(_Cell, Model):
     """Collaborations by status, placed by their start date; counted from their proposal on
     (a draft is the centre's own business, and a partner's view must not reveal it)."""
 
@@ -44,7 +44,7 @@ class CollaborationCount(_Cell, db.Model):
     collaborations: Mapped[int]
 
 
-class AnswerTime(_Cell, db.Model):
+class AnswerTime(_Cell, Model):
     """How many collaborations the partner answered in `days` whole days after the proposal:
     a histogram, so that medians are exact and still cheap to read."""
 
@@ -58,7 +58,7 @@ class AnswerTime(_Cell, db.Model):
     collaborations: Mapped[int]
 
 
-class ActivityTotal(_Cell, db.Model):
+class ActivityTotal(_Cell, Model):
     """Activities held, placed by the day they were held, with their outcomes."""
 
     __tablename__ = "stat_activities"

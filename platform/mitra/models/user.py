@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mitra.extensions import db
+from mitra.extensions import Model
 from mitra.models.enums import INDONESIAN_ZONES, EmailPreference, Language, Role, one_of
 from mitra.models.mixins import Timestamps
 from mitra.models.organisations import Centre, Partner
 
 
-class User(Timestamps, db.Model):
+class User(Timestamps, Model):
     __tablename__ = "users"
     __table_args__ = (
         one_of("role", Role),

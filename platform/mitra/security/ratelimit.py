@@ -68,8 +68,8 @@ def login_wait(
         ThrottleScope.LOGIN_ADDRESS: limits.per_address,
     }
     waits = [_wait(hits, start, limit[scope], limits.window, now) for scope, hits, start in rows]
-    waits = [w for w in waits if w is not None]
-    return max(waits) if waits else None
+    pending = [w for w in waits if w is not None]
+    return max(pending) if pending else None
 
 
 def count_failure(
@@ -174,7 +174,9 @@ def _hit(
 
 def _insert(session: Session):
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(ThrottleCounter.__table__)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(ThrottleCounter.__table__)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(ThrottleCounter.__table__)

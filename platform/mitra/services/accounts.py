@@ -93,7 +93,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record(
-        db.session,
+        db.session(),
         actor=actor,
         action="user.created",
         subject_type="user",
@@ -130,7 +130,7 @@ def end_sessions(user: User, keep_token: str | None = None) -> int:
     statement = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     if keep_token:
         statement = statement.where(ApiToken.token_hash != token_hash(keep_token))
-    return db.session.execute(statement.values(revoked_at=utcnow())).rowcount or 0
+    return db.session.execute(statement.values(revoked_at=utcnow())).rowcount or 0  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
 
 
 def change_password(user: User, current: str, new: str, keep_token: str | None = None) -> None:
@@ -140,7 +140,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None =
     user.password_hash = hash_password(new)
     ended = end_sessions(user, keep_token)
     audit.record(
-        db.session,
+        db.session(),
         actor=user.actor,
         action="user.password_changed",
         subject_type="user",
@@ -161,10 +161,10 @@ def request_reset(
     email = email.strip().lower()
     address = (address or "unknown")[:64]
     now = utcnow()
-    wait = ratelimit.reset_wait(db.session, address, now, limits)
+    wait = ratelimit.reset_wait(db.session(), address, now, limits)
     if wait is not None:  # raising rolls back: a flood of refused requests costs no rows
         raise TooManyRequests(f"too many password-reset requests; try again in {wait} seconds", wait)
-    ratelimit.count_reset(db.session, address, now, limits)
+    ratelimit.count_reset(db.session(), address, now, limits)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.is_active:
         return
@@ -175,7 +175,7 @@ def request_reset(
         return  # the page says the same: nothing tells the requester
     token = _serializer().dumps([user.id, _fingerprint(user)])
     audit.record(
-        db.session, actor=user.actor, action=RESET_REQUESTED, subject_type="user", subject_id=user.id
+        db.session(), actor=user.actor, action=RESET_REQUESTED, subject_type="user", subject_id=user.id
     )
     unit_of_work.current().after_commit(lambda: notify(user, token))
 
@@ -215,7 +215,7 @@ def reset_password(token: str, new: str) -> User:
     user.password_hash = hash_password(new)
     ended = end_sessions(user)
     audit.record(
-        db.session,
+        db.session(),
         actor=user.actor,
         action="user.password_reset",
         subject_type="user",

@@ -155,7 +155,7 @@ def update(
             activity.confirmed_at = activity.confirmed_by_id = None
         if moved:  # the partner is told of a new date or place (not of a new title)
             db.session.flush()
-            emit(db.session, _event(principal, activity, catalogue.ActivityMoved))
+            emit(db.session(), _event(principal, activity, catalogue.ActivityMoved))
         db.session.flush()
     return activity
 
@@ -312,7 +312,7 @@ def _require_planned(activity: Activity, done: str) -> None:
 def _record(principal, activity: Activity, verb: str, event: EventType, before, after) -> None:
     """The audit entry and the event of one activity step, in the current transaction."""
     audit.record(
-        db.session,
+        db.session(),
         actor=principal.actor,
         action=f"activity.{verb}",
         subject_type="activity",
@@ -320,7 +320,7 @@ def _record(principal, activity: Activity, verb: str, event: EventType, before, 
         before=before,
         after=after,
     )
-    emit(db.session, _event(principal, activity, event))
+    emit(db.session(), _event(principal, activity, event))
 
 
 def _event(principal, activity: Activity, event: EventType):

@@ -83,7 +83,7 @@ def record(principal: Principal, data: Mapping[str, Any]) -> Agreement:
     db.session.add(agreement)
     lifecycle.flush_unique(f"this partnership already has an agreement numbered {number!r}", "number")
     audit.record(
-        db.session,
+        db.session(),
         actor=principal.actor,
         action="agreement.record",
         subject_type="agreement",
@@ -96,7 +96,7 @@ def record(principal: Principal, data: Mapping[str, Any]) -> Agreement:
         },
     )
     emit(
-        db.session,
+        db.session(),
         catalogue.AgreementSigned(
             agreement_id=agreement.id,
             partnership_id=partnership.id,
@@ -133,8 +133,8 @@ def _partnership(principal: Principal, data: Mapping[str, Any]) -> Partnership:
         if centre_id not in (None, principal.centre_id):
             raise InvalidInput.field("centre_id", "must be your own centre, or left out")
         centre_id = principal.centre_id
-    elif centre_id is None:
-        raise InvalidInput.field("centre_id", "is required with partner_id")
-    elif db.session.get(Centre, centre_id) is None:
+    elif centre_id is not None and db.session.get(Centre, centre_id) is None:
         raise InvalidInput.field("centre_id", f"no centre has id {centre_id}")
+    if centre_id is None:
+        raise InvalidInput.field("centre_id", "is required with partner_id")
     return partners.partnership_for(principal, centre_id, partner_id)

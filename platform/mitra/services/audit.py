@@ -33,7 +33,7 @@ def record(
     after: dict[str, Any] | None = None,
     at: datetime | None = None,  # now, unless history is being loaded (the demo data)
 ) -> None:
-    values = {
+    values: dict[str, Any] = {
         "actor": actor,
         "action": action,
         "subject_type": subject_type,

@@ -72,7 +72,7 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Centre:
     db.session.add(centre)
     lifecycle.flush_unique(f"a centre with code {code} exists already", "code")
     audit.record(
-        db.session,
+        db.session(),
         actor=principal.actor,
         action="centre.create",
         subject_type="centre",

@@ -77,10 +77,10 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Collaboration:
         if centre_id not in (None, principal.centre_id):
             raise InvalidInput.field("centre_id", "must be your own centre, or left out")
         centre_id = principal.centre_id
-    elif centre_id is None:
-        raise InvalidInput.field("centre_id", "is required: name the centre that proposes")
-    elif db.session.get(Centre, centre_id) is None:
+    elif centre_id is not None and db.session.get(Centre, centre_id) is None:
         raise InvalidInput.field("centre_id", f"no centre has id {centre_id}")
+    if centre_id is None:
+        raise InvalidInput.field("centre_id", "is required: name the centre that proposes")
     if db.session.get(Partner, data["partner_id"]) is None:
         raise InvalidInput.field("partner_id", f"no partner has id {data['partner_id']}")
     _check_dates(data["starts_on"], data["ends_on"])

@@ -29,7 +29,7 @@ def status(session: Session) -> dict:
     unsettled = session.scalar(
         select(func.count()).where(outbox.c.published_at.is_not(None), outbox.c.settled_at.is_(None))
     )
-    dead = dict(
+    dead: dict[str, int] = dict(
         session.execute(
             select(dead_letters.c.consumer, func.count())
             .where(dead_letters.c.replayed_at.is_(None))

@@ -174,7 +174,7 @@ def transition(
     Raises Forbidden (wrong role), Conflict (wrong state, naming the states that allow
     the verb) or InvalidInput (missing reason, question or answer; a deadline in the past).
     """
-    session = session or db.session
+    session = session or db.session()
     step = TRANSITIONS.get(verb)
     if step is None:
         raise ValueError(f"unknown collaboration verb {verb!r}; known: {', '.join(TRANSITIONS)}")
@@ -230,7 +230,7 @@ def extend(
 ) -> None:
     """Move `ends_on` later while active: audit `collaboration.extend`, emit
     `collaboration.extended`; never commit (the caller checked who and when)."""
-    session = session or db.session
+    session = session or db.session()
     previous = collaboration.ends_on
     _write(session, collaboration, {"ends_on": ends_on})
     audit.record(
@@ -250,7 +250,7 @@ def extend(
 
 def created(collaboration: Collaboration, actor: Principal, session: Session | None = None) -> None:
     """A new draft: its audit entry and its `collaboration.drafted` event."""
-    session = session or db.session
+    session = session or db.session()
     session.flush()
     audit.record(
         session,
@@ -318,7 +318,7 @@ def _write(session: Session, collaboration: Collaboration, changes: dict[str, An
     result = session.execute(
         _VERSIONED_UPDATE, {"expected_id": collaboration.id, "read_version": version, **values}
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
         raise StaleDataError(
             f"collaboration {collaboration.id} changed since it was read at version {version}"
         )
@@ -344,7 +344,7 @@ def edit(
     """Apply `changes` to `record` and audit `<subject_type>.update` with what really changed.
 
     Returns the new values of the changed fields (empty: nothing changed, nothing audited)."""
-    session = session or db.session
+    session = session or db.session()
     allowed = set(allowed)
     before, after = {}, {}
     for name, value in changes.items():
@@ -369,7 +369,7 @@ def edit(
 
 def flush_unique(message: str, field: str, session: Session | None = None) -> None:
     """Flush; a unique key taken meanwhile by a concurrent request becomes a Conflict."""
-    session = session or db.session
+    session = session or db.session()
     try:
         session.flush()
     except IntegrityError:  # raising rolls the unit of work back

@@ -83,6 +83,7 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         try:
+            smtp: smtplib.SMTP
             if s.use_ssl:
                 smtp = smtplib.SMTP_SSL(
                     s.server, s.port, timeout=s.timeout, context=ssl.create_default_context()

@@ -211,7 +211,7 @@ def copy_claimed_reminders(session: Session, token: str, day: date, now: datetim
     ).where(Reminder.due_on == day, Reminder.claim_token == token)
     columns = ["user_id", "kind", "subject_type", "subject_id", "created_at"]
     statement = insert(Notification).from_select(columns, claimed)
-    return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
+    return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
 
 
 SORTABLE = {"created_at": Notification.created_at}
@@ -246,7 +246,7 @@ def mark_read(user: User, ident: int, clock: Callable[[], datetime] = utcnow) ->
 
 
 def mark_all_read(user: User, clock: Callable[[], datetime] = utcnow) -> int:
-    changed = db.session.execute(
+    changed = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=clock())
@@ -257,7 +257,7 @@ def mark_all_read(user: User, clock: Callable[[], datetime] = utcnow) -> int:
 
 def describe(notifications: Sequence[Notification], user: User) -> list[dict[str, Any]]:
     """The API's view of notifications: their words in the reader's language."""
-    texts = Renderer(db.session, language_of(user)).render(notifications, check_due=False)
+    texts = Renderer(db.session(), language_of(user)).render(notifications, check_due=False)
     return [
         {
             "id": n.id,
@@ -285,23 +285,27 @@ class Renderer:
         self.language = language if language in LANGUAGES else "id"
         # E-mails link to MITRA_BASE_URL (never the request's host); pages pass "/".
         self.base_url = (base_url or links.base_url()).rstrip("/")
-        self.texts = current_app.jinja_env.get_template(f"mail/{self.language}/texts.txt").module
+        self.texts: Any = current_app.jinja_env.get_template(f"mail/{self.language}/texts.txt").module
 
     def render(self, items: Sequence[Item], check_due: bool = True) -> list[Rendered | None]:
         """None for an item whose subject is gone or, with `check_due`, no longer true."""
         # An e-mail copy of a notification is about that notification: render it instead.
         copies = self._load("notification", [i.subject_id for i in items if i.subject_type == "notification"])
-        items = [copies.get(i.subject_id) if i.subject_type == "notification" else i for i in items]
+        shown: list[Item | None] = [
+            copies.get(i.subject_id) if i.subject_type == "notification" else i for i in items
+        ]
         # Then each kind of subject in one query.
         subjects: dict[str, dict[int, Any]] = {}
-        for kind in {KINDS[i.kind].subject_type for i in items if i is not None and i.kind in KINDS}:
-            wanted = [i.subject_id for i in items if i is not None and i.subject_type == kind]
+        for kind in {KINDS[i.kind].subject_type for i in shown if i is not None and i.kind in KINDS}:
+            wanted = [i.subject_id for i in shown if i is not None and i.subject_type == kind]
             subjects[kind] = self._load(kind, wanted)
-        return [self._one(i, subjects, check_due) for i in items]
+        return [self._one(i, subjects, check_due) for i in shown]
 
     def _one(self, item: Item | None, subjects: dict[str, dict[int, Any]], check_due: bool):
         kind = KINDS.get(item.kind) if item is not None else None
-        subject = subjects.get(kind.subject_type, {}).get(item.subject_id) if kind else None
+        if item is None or kind is None:
+            return None
+        subject = subjects.get(kind.subject_type, {}).get(item.subject_id)
         if subject is None or (check_due and not kind.still_due(subject)):
             return None
         facts = self.facts(kind.subject_type, subject)
@@ -323,6 +327,8 @@ class Renderer:
         ids = sorted(set(ids))
         if not ids:
             return {}
+        model: Any  # one of the mapped classes below, each with an `id`
+        options: tuple[Any, ...]
         model, options = {
             "notification": (Notification, ()),
             "collaboration": (

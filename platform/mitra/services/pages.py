@@ -195,8 +195,8 @@ def provinces() -> list[Province]:
 
 def national_figures(principal: Principal, year: int, breakdowns: tuple[str, ...]) -> tuple[dict, dict]:
     """The year's summary, and its breakdown by each of `breakdowns`."""
-    summary = statistics.summary(db.session, principal, year)
-    return summary, {by: statistics.breakdown(db.session, principal, by, year) for by in breakdowns}
+    summary = statistics.summary(db.session(), principal, year)
+    return summary, {by: statistics.breakdown(db.session(), principal, by, year) for by in breakdowns}
 
 
 def years_with_figures(current: int) -> list[int]:
@@ -210,4 +210,4 @@ def years_with_figures(current: int) -> list[int]:
 
 def notification_texts(items: list[Notification], language: str) -> list[notifications.Rendered | None]:
     """Each notification's words in `language`, linking within the site."""
-    return notifications.Renderer(db.session, language, base_url="/").render(items, check_due=False)
+    return notifications.Renderer(db.session(), language, base_url="/").render(items, check_due=False)

@@ -76,7 +76,7 @@ def create(principal: Principal, data: Mapping[str, Any]) -> Partner:
     db.session.add(partner)
     lifecycle.flush_unique(f"a partner named {name!r} exists already", "name")
     audit.record(
-        db.session,
+        db.session(),
         actor=principal.actor,
         action="partner.create",
         subject_type="partner",
@@ -95,7 +95,7 @@ def update(
 ) -> Partner:
     partner = get(principal, ident)
     if principal.role == Role.MINISTRY_ADMIN:
-        allowed = ("name", "type", "scope")
+        allowed: tuple[str, ...] = ("name", "type", "scope")
     elif (
         principal.role == Role.CENTRE_MANAGER
         and partner.scope == PartnerScope.LOCAL
@@ -176,7 +176,7 @@ def partnership_for(principal: Principal, centre_id: int, partner_id: int) -> Pa
             raise
         return found
     audit.record(
-        db.session,
+        db.session(),
         actor=principal.actor,
         action="partnership.create",
         subject_type="partnership",

@@ -114,12 +114,12 @@ def judge(facts: Facts, today: date, rules: PartnershipRules) -> Verdict:
     latest = max(work, key=lambda item: item[0], default=None)  # ties: the first listed
     idle = latest is None or (today - latest[0]).days >= rules.dormant_after_days
     expired_on = facts.latest_valid_until
-    if expired_on is not None and expired_on < today and (idle or latest[0] <= expired_on):
+    if expired_on is not None and expired_on < today and (idle or latest is None or latest[0] <= expired_on):
         return Verdict(
             PartnershipStatus.ENDED,
             f"the agreement expired on {expired_on.isoformat()} and no collaboration is active",
         )
-    if idle:
+    if idle or latest is None:
         since = f"; latest: {latest[1]} on {latest[0].isoformat()}" if latest else ""
         return Verdict(
             PartnershipStatus.DORMANT,

@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Date, Select, bindparam, case, literal, null, select, true, union_all, update
+from sqlalchemy import Date, Select, Table, bindparam, case, literal, null, select, true, union_all, update
 from sqlalchemy.orm import Session, joinedload
 
 from events import catalogue
@@ -105,14 +105,16 @@ def zones_by_local_date(now: datetime) -> dict[date, tuple[str, ...]]:
     return {day: tuple(zones) for day, zones in found.items()}
 
 
-def insert_or_skip(session: Session | str, model: type):
+def insert_or_skip(session: Session | str, model: type | Table):
     """INSERT ... ON CONFLICT DO NOTHING: a key already taken is skipped, not an error."""
     dialect = session if isinstance(session, str) else session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)
 
 
 # -- claiming ----------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ def claim(
     commits."""
     values = {"due_on": window.day, "due_at": window.due_at, "token": token, "now": now, **params}
     # An INSERT's rowcount is kept only on request (SQLAlchemy closes its cursor first).
-    return session.execute(statement, values, execution_options={"preserve_rowcount": True}).rowcount
+    return session.execute(statement, values, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
 
 
 def stage_copy(session: Session, notification: Notification, user: User, at: datetime) -> Reminder:
@@ -275,7 +277,7 @@ def dispatch(
 
 def send_one(session: Session, ident: int, now: datetime, transport: Transport, policy: MailPolicy) -> str:
     """Take the row (compare-and-set), send it, record the outcome; returns the new status."""
-    taken = session.execute(
+    taken = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
         update(Reminder)
         .where(Reminder.id == ident, Reminder.status.in_(SENDABLE), Reminder.next_attempt_at <= now)
         .values(status=R.SENDING, attempts=Reminder.attempts + 1, updated_at=now)
@@ -283,8 +285,9 @@ def send_one(session: Session, ident: int, now: datetime, transport: Transport, 
     session.commit()
     if not taken:
         return "skipped"  # another sender has it, or it changed meanwhile
-    reminder = session.get(Reminder, ident)
+    reminder = session.get_one(Reminder, ident)
     attempts, facts = reminder.attempts, _sent_facts(reminder)
+    error: str | None
     try:
         message = compose(session, reminder, now)
     except Exception as exc:  # noqa: BLE001 - a broken template must not strand the row
@@ -387,7 +390,7 @@ def compose(session: Session, reminder: Reminder, now: datetime) -> EmailMessage
 def release_stuck(session: Session, now: datetime, policy: MailPolicy) -> int:
     """A row left `sending` longer than any SMTP dialogue lasts had its sender die mid-way:
     whether the message left is unknown, so it goes to an operator, not back to the queue."""
-    released = session.execute(
+    released = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
         update(Reminder)
         .where(Reminder.status == R.SENDING, Reminder.updated_at < now - policy.sending_timeout)
         .values(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
@@ -176,15 +176,18 @@ class _BoundScope:
 
     role: str
     id = None
-    centre_id = bindparam("scope_centre_id")
-    partner_id = bindparam("scope_partner_id")
+    centre_id: ClassVar[Any] = bindparam("scope_centre_id")
+    partner_id: ClassVar[Any] = bindparam("scope_partner_id")
 
 
 @cache
 def _collaboration_by_id(role: str, lock: bool, with_centre: bool) -> Select:
     # Reusing one statement object also reuses its SQL cache key, which every request
     # building the statement afresh would compute again.
-    statement = collaborations(_BoundScope(role)).where(Collaboration.id == bindparam("ident"))
+    # A stand-in: the scope reads only the principal's role, id, centre_id and partner_id.
+    statement = collaborations(cast(Principal, _BoundScope(role))).where(
+        Collaboration.id == bindparam("ident")
+    )
     if with_centre:
         statement = statement.options(joinedload(Collaboration.centre, innerjoin=True))
     return statement.with_for_update(of=Collaboration) if lock else statement

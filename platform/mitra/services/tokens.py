@@ -63,7 +63,7 @@ def sign_in(
     email = email.strip().lower()[:254]
     address = (address or "unknown")[:64]
     now = clock()
-    wait = ratelimit.login_wait(db.session, email, address, now, limits)
+    wait = ratelimit.login_wait(db.session(), email, address, now, limits)
     if wait is not None:
         # Raising rolls the unit of work back: a flood of refused attempts costs no rows.
         raise TooManyRequests(f"too many failed sign-ins; try again in {wait} seconds", wait)
@@ -77,9 +77,9 @@ def sign_in(
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token, expires_at = issue(user, kind=kind, label=label, lifetime=lifetime, clock=clock)
-    ratelimit.forgive(db.session, email, address)
+    ratelimit.forgive(db.session(), email, address)
     audit.record(
-        db.session,
+        db.session(),
         actor=user.actor,
         action="auth.login",
         subject_type="user",
@@ -191,7 +191,7 @@ def revoke_api_token(user: User, token_id: int, *, clock: Clock = utcnow) -> Non
 def _revoke(row: ApiToken, now: datetime) -> None:
     row.revoked_at = now
     audit.record(
-        db.session,
+        db.session(),
         actor=row.user.actor,
         action="auth.token_revoked",
         subject_type="user",
@@ -210,10 +210,10 @@ def _failed(
     alert: CeilingAlert,
 ) -> None:
     failure = ratelimit.count_failure(
-        db.session, email, address, now, account_exists=user is not None, limits=limits
+        db.session(), email, address, now, account_exists=user is not None, limits=limits
     )
     audit.record(
-        db.session,
+        db.session(),
         actor=ANONYMOUS,
         action="auth.login_failed",
         subject_type="user",
@@ -222,7 +222,7 @@ def _failed(
     )
     for scope in failure.throttled:  # once per window: the attempts refused from now on are not
         audit.record(
-            db.session,
+            db.session(),
             actor=ANONYMOUS,
             action="auth.login_throttled",
             subject_type="user",
@@ -230,17 +230,17 @@ def _failed(
             after={"email": email, "address": address, "scope": scope},
         )
     addresses = 0
-    if failure.ceiling_reached:
-        addresses = ratelimit.addresses_failing(db.session, email, now, limits)
+    if failure.ceiling_reached and user is not None:  # the ceiling counts only accounts
+        addresses = ratelimit.addresses_failing(db.session(), email, now, limits)
         audit.record(
-            db.session,
+            db.session(),
             actor=ANONYMOUS,
             action="auth.login_ceiling_reached",
             subject_type="user",
             subject_id=user.id,
             after={"failures": limits.account_ceiling, "addresses": addresses},
         )
-    if failure.ceiling_reached:
+    if failure.ceiling_reached and user is not None:  # the ceiling counts only accounts
         unit_of_work.current().after_commit(
             lambda: alert(user, limits.account_ceiling, addresses, limits.ceiling_window)
         )

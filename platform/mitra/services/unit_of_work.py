@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 from flask import Flask
@@ -40,7 +40,7 @@ class UnitOfWork:
         self._after_commit: list[Callable[[], None]] = []
         self.outer: UnitOfWork | None = None
         self._step: SessionTransaction | None = None
-        self._token = None
+        self._token: Token[UnitOfWork | None] | None = None
 
     @property
     def session(self) -> Session:
@@ -58,7 +58,8 @@ class UnitOfWork:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        _current.reset(self._token)
+        if self._token is not None:
+            _current.reset(self._token)
         self.end(exc)
 
     def end(self, exc: BaseException | None = None) -> None:
@@ -78,7 +79,7 @@ class UnitOfWork:
 
         The session's objects are not expired: they hold what was just committed, and what
         is read from them next comes from memory instead of one reload per row."""
-        if self._step is not None:
+        if self._step is not None and self.outer is not None:
             if self._step.is_active:
                 self._step.commit()
             self.outer.audited.extend(self.audited)

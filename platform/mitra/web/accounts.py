@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mitra.links import absolute_url
+from mitra.security.auth import current_principal
 from mitra.services import accounts, mail, unit_of_work
 from mitra.services.errors import InvalidInput, TooManyRequests, Unauthenticated
 from mitra.web import feedback, session
@@ -28,7 +29,7 @@ log = logging.getLogger("mitra.web.accounts")
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    if viewer() is not None:
+    if current_principal() is not None:
         return redirect(url_for("web.home.index"))
     form = LoginForm()
     status, headers = 200, {}

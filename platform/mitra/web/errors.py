@@ -13,7 +13,6 @@ from mitra.services.errors import NotFound, ServiceError
 from mitra.web import feedback
 
 log = logging.getLogger("mitra.web")
-API_PREFIX = "/api/"
 
 
 def _titles() -> dict[int, str]:
@@ -72,20 +71,10 @@ def handle_unexpected(exc: Exception):
 
 
 def register(app: Flask, pages: Blueprint) -> None:
-    """Handlers on the pages' blueprint win over the app's (the API's JSON ones); for
-    addresses no blueprint serves, 404 and 405 are answered here unless under /api/."""
+    """Handlers on the pages' blueprint win over the app's (the API's JSON ones); addresses
+    no blueprint serves are the app factory's to share out (`mitra.register_errorhandlers`)."""
     pages.register_error_handler(HTTPException, handle_http)
     pages.register_error_handler(ServiceError, handle_service_error)
     pages.register_error_handler(StaleDataError, handle_stale)
     if not (app.debug or app.testing):  # tests and debugging want the traceback
         pages.register_error_handler(Exception, handle_unexpected)
-
-    def unrouted(exc: HTTPException):
-        if request.path.startswith(API_PREFIX):
-            from mitra.api.errors import handle_http_exception
-
-            return handle_http_exception(exc)
-        return handle_http(exc)
-
-    for code in (404, 405):
-        app.register_error_handler(code, unrouted)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -137,7 +139,7 @@ def service_area_name(code: str | None) -> str:
     return code or ""
 
 
-def label(table: dict, code: str | None) -> str:
+def label(table: Mapping, code: str | None) -> str:
     if code is None:
         return ""
     return str(table.get(code, code))

@@ -8,9 +8,9 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from mitra.models import Role
+from mitra.security.auth import current_principal
 from mitra.services import notifications
 from mitra.web import labels
-from mitra.web.session import viewer
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class NavItem:
         return request.endpoint == self.endpoint
 
 
-MENUS = {
+MENUS: dict[str, tuple[NavItem, ...]] = {  # by role (a Role is its str value)
     Role.PARTNER_USER: (
         NavItem("web.inbox.inbox", _l("Proposals")),
         NavItem("web.activities.upcoming", _l("Upcoming activities")),
@@ -51,7 +51,7 @@ MENUS = {
 
 
 def template_context() -> dict:
-    user = viewer()
+    user = current_principal()  # also on pages for nobody signed in (login, errors)
     return {
         "viewer": user,
         "menu": MENUS.get(user.role, ()) if user is not None else (),

@@ -69,9 +69,12 @@ def current_session_token() -> str | None:
     return session.get(SESSION_TOKEN)
 
 
-def viewer() -> User | None:
-    """The signed-in person of this web request."""
-    return current_principal()
+def viewer() -> User:
+    """The signed-in person of this web request, on a page behind `login_required`."""
+    user = current_principal()
+    if user is None:  # a page that forgot login_required: refuse rather than act as nobody
+        raise Unauthenticated("sign in first")
+    return user
 
 
 def login_required(*roles: Role) -> Callable:
@@ -82,7 +85,7 @@ def login_required(*roles: Role) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any):
-            user = viewer()
+            user = current_principal()
             if user is None:
                 back = request.full_path.rstrip("?") if request.method == "GET" else None
                 return redirect(url_for("web.accounts.login", next=back))
