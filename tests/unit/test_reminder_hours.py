@@ -113,11 +113,11 @@ def test_the_policy_reads_the_app_config_first(clean_environment):
     assert (policy.local_hour, policy.window, policy.max_attempts) == (7, timedelta(minutes=30), 3)
 
 
-def test_the_policy_falls_back_to_the_environment_and_ignores_empty_values(clean_environment):
+def test_the_policy_ignores_empty_values_and_the_environment(clean_environment):
+    # The environment is read once, by the app's config; a value left empty is no value.
     clean_environment.setenv("REMINDER_LOCAL_HOUR", "9")
-    clean_environment.setenv("MAIL_SENDING_TIMEOUT_SECONDS", "")
-    policy = MailPolicy.from_config({"REMINDER_WINDOW_MINUTES": None})
-    assert policy.local_hour == 9
+    policy = MailPolicy.from_config({"REMINDER_WINDOW_MINUTES": None, "MAIL_SENDING_TIMEOUT_SECONDS": ""})
+    assert policy.local_hour == 8
     assert policy.sending_timeout == timedelta(minutes=15)
     assert policy.window == timedelta(hours=1)
 
