@@ -40,12 +40,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -57,12 +55,10 @@ sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != HERE]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "platform")]
 os.environ.setdefault("MITRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="mitra-bench-instance-"))
 
-from sqlalchemy import create_engine, delete, func, make_url, select, text  # noqa: E402
-from sqlalchemy.pool import NullPool  # noqa: E402
+from sqlalchemy import delete, func, select, text  # noqa: E402
 
+from bench._scratch import migrated_session, progress, scratch_database  # noqa: E402
 from events.store import outbox  # noqa: E402
-from mitra import create_app  # noqa: E402
-from mitra.extensions import db  # noqa: E402
 from mitra.models import AuditEntry, Collaboration, Notification, Reminder  # noqa: E402
 from mitra.services.demo_data import load_reference_data  # noqa: E402
 from workers import lifecycle, sweeps  # noqa: E402
@@ -71,35 +67,6 @@ DAY = date(2031, 3, 10)
 NOW = datetime(2031, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 WIB on DAY
 CENTRES, PARTNERS = 70, 100
 PAIRS = CENTRES * PARTNERS
-_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def scratch_database(pg_database: str) -> Iterator[tuple[str, str]]:
-    raw = os.environ.get("DATABASE_URL") or ""
-    if not raw.startswith(("postgres://", "postgresql")):
-        with tempfile.TemporaryDirectory(prefix="mitra-bench-") as folder:
-            yield f"sqlite:///{folder}/sweeps.db", "SQLite (scratch file)"
-        return
-    url = make_url("postgresql+psycopg://" + raw.split("://", 1)[1])
-    if not _NAME.match(pg_database) or pg_database.startswith("mitra_test") or pg_database == url.database:
-        raise SystemExit(f"refusing to create and drop database {pg_database!r}")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    drop = text(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
-    with admin.connect() as conn:
-        conn.execute(drop)
-        conn.execute(text(f'CREATE DATABASE "{pg_database}"'))
-    try:
-        scratch = url.set(database=pg_database).render_as_string(hide_password=False)
-        yield scratch, f"PostgreSQL ({pg_database})"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(drop)
-        admin.dispose()
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -267,47 +234,21 @@ def measure_lifecycle(session, repeat: int) -> dict:
 
 def main_lifecycle(args, due_every: int) -> None:
     total = args.collaborations
-    with scratch_database(args.pg_database) as (url, label):
+    with scratch_database(args.pg_database, "sweeps.db") as (url, label):
         os.environ["DATABASE_URL"] = url
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MITRA_ENV": "test"})
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            upgrade()
-            session = db.session
+        with migrated_session(url) as session:
             build_registry(session)
-            progress(f"{label}: {total // 10:,} collaborations, 1 in {due_every} due to start")
-            add_lifecycle_collaborations(session, 1, total // 10, due_every)
-            analyze(session)
-            small = measure_lifecycle(session, args.repeat)
-            progress(f"{total:,} collaborations: adding {total - total // 10:,}, none of them due")
-            add_lifecycle_collaborations(session, total // 10 + 1, total, None)
-            analyze(session)
-            big_few = measure_lifecycle(session, args.repeat)
-            progress("making the due rows 10x as many")
-            session.execute(
-                text(
-                    f"UPDATE collaborations SET status = 'accepted', starts_on = :day, ends_on = :ends"
-                    f" WHERE id % {due_every} = 0 AND id > {total // 10}"
-                ),
+            runs = growth_check(
+                session,
+                total,
+                due_every,
+                f"{label}: {total // 10:,} collaborations, 1 in {due_every} due to start",
+                add_lifecycle_collaborations,
+                lambda: measure_lifecycle(session, args.repeat),
+                "UPDATE collaborations SET status = 'accepted', starts_on = :day, ends_on = :ends",
                 {"day": DAY, "ends": DAY + timedelta(days=400)},
             )
-            session.commit()
-            analyze(session)
-            big = measure_lifecycle(session, args.repeat)
-            statement = lifecycle_due_query().compile(
-                session.get_bind(), compile_kwargs={"literal_binds": True}
-            )
-            prefix = "EXPLAIN QUERY PLAN " if session.get_bind().dialect.name == "sqlite" else "EXPLAIN "
-            query_plan = [
-                " ".join(str(c) for c in row) for row in session.execute(text(prefix + str(statement)))
-            ]
-            session.rollback()
-    runs = {
-        f"{total:,} total, {big['due_rows']:,} due": big,
-        f"{total:,} total, {big_few['due_rows']:,} due": big_few,
-        f"{total // 10:,} total, {small['due_rows']:,} due": small,
-    }
+            query_plan = plan(session, lifecycle_due_query())
     report = {
         "database": label,
         "job": "lifecycle",
@@ -335,6 +276,30 @@ def main_lifecycle(args, due_every: int) -> None:
     print("Due query plan:")
     for line in query_plan:
         print(f"  {line}")
+
+
+def growth_check(session, total, due_every, first_line, add, measure, more_due, params) -> dict:
+    """The job timed three times: a tenth of the `total` with 1 in `due_every` due; the whole
+    `total` with those due rows only; the whole with ten times the due rows (`more_due`, an
+    UPDATE whose WHERE this adds, turns every `due_every`-th row of the rest due)."""
+    tenth = total // 10
+    progress(first_line)
+    add(session, 1, tenth, due_every)
+    analyze(session)
+    small = measure()
+    progress(f"{total:,} collaborations: adding {total - tenth:,}, none of them due")
+    add(session, tenth + 1, total, None)
+    analyze(session)
+    big_few = measure()
+    progress("making the due rows 10x as many")
+    session.execute(text(f"{more_due} WHERE id % {due_every} = 0 AND id > {tenth}"), params)
+    analyze(session)
+    big = measure()
+    return {
+        f"{total:,} total, {big['due_rows']:,} due": big,
+        f"{total:,} total, {big_few['due_rows']:,} due": big_few,
+        f"{tenth:,} total, {small['due_rows']:,} due": small,
+    }
 
 
 def analyze(session) -> None:
@@ -409,8 +374,9 @@ def best(
     return min(times), result
 
 
-def plan(session) -> list[str]:
-    statement = due_query().compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+def plan(session, query) -> list[str]:
+    """The database's plan for `query`, a line a step."""
+    statement = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if session.get_bind().dialect.name == "sqlite" else "EXPLAIN "
     lines = [" ".join(str(c) for c in row) for row in session.execute(text(prefix + str(statement)))]
     session.rollback()
@@ -457,42 +423,25 @@ def main() -> None:
         main_lifecycle(args, due_every)
         return
     total = args.collaborations
-    with scratch_database(args.pg_database) as (url, label):
+    with scratch_database(args.pg_database, "sweeps.db") as (url, label):
         os.environ["DATABASE_URL"] = url
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MITRA_ENV": "test"})
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            upgrade()
-            session = db.session
+        with migrated_session(url) as session:
             build_registry(session)
-            progress(f"{label}: {total // 10:,} collaborations, 1 in {due_every} due")
-            add_collaborations(session, 1, total // 10, due_every)
-            analyze(session)
-            small = measure(session, args.repeat)
-            progress(f"{total:,} collaborations: adding {total - total // 10:,}, none of them due")
-            add_collaborations(session, total // 10 + 1, total, None)
-            analyze(session)
-            big_few = measure(session, args.repeat)
-            progress("making the due rows 10x as many")
-            session.execute(
-                text(
-                    f"UPDATE collaborations SET status = 'proposed', respond_by = :d3"
-                    f" WHERE id % {due_every} = 0 AND id > {total // 10}"
-                ),
+            runs = growth_check(
+                session,
+                total,
+                due_every,
+                f"{label}: {total // 10:,} collaborations, 1 in {due_every} due",
+                add_collaborations,
+                lambda: measure(session, args.repeat),
+                "UPDATE collaborations SET status = 'proposed', respond_by = :d3",
                 {"d3": DAY + timedelta(days=3)},
             )
-            analyze(session)
-            big = measure(session, args.repeat)
-            query_plan = plan(session)
+            query_plan = plan(session, due_query())
     report = {
         "database": label,
         "collaborations": total,
-        "runs": {
-            f"{total:,} total, {big['due_rows']:,} due": big,
-            f"{total:,} total, {big_few['due_rows']:,} due": big_few,
-            f"{total // 10:,} total, {small['due_rows']:,} due": small,
-        },
+        "runs": runs,
         "due_query_plan": query_plan,
     }
     if args.json:
