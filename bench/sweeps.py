@@ -114,72 +114,62 @@ def build_registry(session) -> None:
     session.commit()
 
 
-def add_collaborations(session, first: int, last: int, due_every: int | None) -> None:
-    """Collaborations first..last; those with i % due_every = 0 are due (None: none is)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
+def insert_collaborations(session, first: int, last: int, due_every: int | None, dated, params: dict) -> None:
+    """Collaborations first..last in one INSERT ... SELECT over a generated series `i`, spread
+    over every partnership; `dated(due, days)` gives the SQL of their starts_on, ends_on,
+    respond_by and status, `due` being the condition of the due rows (i % due_every = 0; none
+    when None) and `days` a template of the day `{}` days after :day."""
+    if session.get_bind().dialect.name == "sqlite":
         series = "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last)"
         days = "date(:day, ({}) || ' days')"
     else:
         series = "WITH s AS (SELECT i FROM generate_series(CAST(:first AS bigint), :last) AS i)"
         days = "(CAST(:day AS date) + CAST({} AS int))"
-    due = f"i % {due_every} = 0" if due_every else "false"
+    starts_on, ends_on, respond_by, status = dated(f"i % {due_every} = 0" if due_every else "false", days)
     session.execute(
         text(f"""
         {series}
         INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area, description,
             starts_on, ends_on, respond_by, target_umkm, status, proposed_at, version, created_at, updated_at)
         SELECT (i % {PAIRS}) / {PARTNERS} + 1, (i % {PAIRS}) % {PARTNERS} + 1, (i % {PAIRS}) + 1,
-            'Bench ' || i, 'pemasaran', '', :starts, :ends,
-            CASE WHEN {due} THEN {days.format(f"CASE WHEN i % {2 * (due_every or 1)} = 0 THEN 1 ELSE 3 END")}
-                 WHEN i % 5 = 1 THEN {days.format("10 + i % 900")}
-                 ELSE {days.format("-(i % 1000) - 1")} END,
-            10,
-            CASE WHEN {due} OR i % 5 = 1 THEN 'proposed'
-                 WHEN i % 4 = 0 THEN 'accepted' WHEN i % 4 = 2 THEN 'declined'
-                 WHEN i % 4 = 3 THEN 'completed' ELSE 'expired' END,
+            'Bench ' || i, 'pemasaran', '', {starts_on}, {ends_on}, {respond_by}, 10, {status},
             :proposed, 1, :proposed, :proposed
         FROM s"""),
-        {
-            "first": first,
-            "last": last,
-            "day": DAY.isoformat(),
-            "starts": "2031-04-01",
-            "ends": "2031-06-30",
-            "proposed": "2031-01-05 03:00:00",
-        },
+        {"first": first, "last": last, "day": DAY.isoformat(), **params},
     )
     session.commit()
+
+
+def add_collaborations(session, first: int, last: int, due_every: int | None) -> None:
+    """Collaborations first..last for the reminder sweep; i % due_every = 0 are due (None: none is)."""
+
+    def dated(due: str, days: str) -> tuple[str, str, str, str]:
+        one_or_three = f"CASE WHEN i % {2 * (due_every or 1)} = 0 THEN 1 ELSE 3 END"
+        respond_by = f"""CASE WHEN {due} THEN {days.format(one_or_three)}
+                 WHEN i % 5 = 1 THEN {days.format("10 + i % 900")}
+                 ELSE {days.format("-(i % 1000) - 1")} END"""
+        status = f"""CASE WHEN {due} OR i % 5 = 1 THEN 'proposed'
+                 WHEN i % 4 = 0 THEN 'accepted' WHEN i % 4 = 2 THEN 'declined'
+                 WHEN i % 4 = 3 THEN 'completed' ELSE 'expired' END"""
+        return ":starts", ":ends", respond_by, status
+
+    params = {"starts": "2031-04-01", "ends": "2031-06-30", "proposed": "2031-01-05 03:00:00"}
+    insert_collaborations(session, first, last, due_every, dated, params)
 
 
 def add_lifecycle_collaborations(session, first: int, last: int, due_every: int | None) -> None:
     """Collaborations first..last for the lifecycle job; i % due_every = 0 start on DAY."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        series = "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last)"
-        days = "date(:day, ({}) || ' days')"
-    else:
-        series = "WITH s AS (SELECT i FROM generate_series(CAST(:first AS bigint), :last) AS i)"
-        days = "(CAST(:day AS date) + CAST({} AS int))"
-    due = f"i % {due_every} = 0" if due_every else "false"
-    session.execute(
-        text(f"""
-        {series}
-        INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area, description,
-            starts_on, ends_on, respond_by, target_umkm, status, proposed_at, version, created_at, updated_at)
-        SELECT (i % {PAIRS}) / {PARTNERS} + 1, (i % {PAIRS}) % {PARTNERS} + 1, (i % {PAIRS}) + 1,
-            'Bench ' || i, 'pemasaran', '',
-            CASE WHEN {due} THEN :day WHEN i % 5 = 1 THEN {days.format("1 + i % 300")}
-                 ELSE {days.format("-(i % 1000) - 200")} END,
-            CASE WHEN {due} OR i % 5 = 1 THEN {days.format("400")} ELSE {days.format("-(i % 100) - 100")} END,
-            NULL, 10,
-            CASE WHEN {due} OR i % 5 = 1 THEN 'accepted'
-                 WHEN i % 3 = 0 THEN 'declined' WHEN i % 3 = 1 THEN 'completed' ELSE 'expired' END,
-            :proposed, 1, :proposed, :proposed
-        FROM s"""),
-        {"first": first, "last": last, "day": DAY.isoformat(), "proposed": "2030-01-05 03:00:00"},
-    )
-    session.commit()
+
+    def dated(due: str, days: str) -> tuple[str, str, str, str]:
+        starts_on = f"""CASE WHEN {due} THEN :day WHEN i % 5 = 1 THEN {days.format("1 + i % 300")}
+                 ELSE {days.format("-(i % 1000) - 200")} END"""
+        ends_on = f"""CASE WHEN {due} OR i % 5 = 1 THEN {days.format("400")}
+                 ELSE {days.format("-(i % 100) - 100")} END"""
+        status = f"""CASE WHEN {due} OR i % 5 = 1 THEN 'accepted'
+                 WHEN i % 3 = 0 THEN 'declined' WHEN i % 3 = 1 THEN 'completed' ELSE 'expired' END"""
+        return starts_on, ends_on, "NULL", status
+
+    insert_collaborations(session, first, last, due_every, dated, {"proposed": "2030-01-05 03:00:00"})
 
 
 def lifecycle_due_query():
