@@ -28,13 +28,11 @@ import json
 import logging
 import os
 import random
-import re
 import statistics as stats
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -45,12 +43,10 @@ sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != HERE]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "platform")]
 os.environ.setdefault("MITRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="mitra-bench-instance-"))
 
-from sqlalchemy import create_engine, make_url, select, text  # noqa: E402
-from sqlalchemy.pool import NullPool  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
-from mitra import create_app  # noqa: E402
+from bench._scratch import migrated_session, progress, scratch_database  # noqa: E402
 from mitra.demo.data import seed_demo  # noqa: E402
-from mitra.extensions import db  # noqa: E402
 from mitra.models import SERVICE_AREAS, Partnership  # noqa: E402
 from mitra.security.auth import SystemActor  # noqa: E402
 from mitra.services import statistics  # noqa: E402
@@ -66,35 +62,6 @@ STATUSES = (
     + ["expired", "cancelled", "proposed", "draft"]
 )
 ANSWERED = ("completed", "active", "accepted", "declined")
-_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def scratch_database(pg_database: str) -> Iterator[tuple[str, str]]:
-    raw = os.environ.get("DATABASE_URL") or ""
-    if not raw.startswith(("postgres://", "postgresql")):
-        with tempfile.TemporaryDirectory(prefix="mitra-bench-") as folder:
-            yield f"sqlite:///{folder}/stats.db", "SQLite (scratch file)"
-        return
-    url = make_url("postgresql+psycopg://" + raw.split("://", 1)[1])
-    if not _NAME.match(pg_database) or pg_database.startswith("mitra_test") or pg_database == url.database:
-        raise SystemExit(f"refusing to create and drop database {pg_database!r}")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    drop = text(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
-    with admin.connect() as conn:
-        conn.execute(drop)
-        conn.execute(text(f'CREATE DATABASE "{pg_database}"'))
-    try:
-        scratch = url.set(database=pg_database).render_as_string(hide_password=False)
-        yield scratch, f"PostgreSQL ({pg_database})"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(drop)
-        admin.dispose()
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -226,16 +193,11 @@ def plain_group_by(session) -> None:
 
 def run(args) -> dict:
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    with scratch_database(args.pg_database) as (url, label):
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MITRA_ENV": "test"})
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            progress(f"{label}: migrate and load the demo registry")
-            upgrade()
-            seed_demo(db.session)
-            build(db.session, args.collaborations, args.activities)
-            session = db.session
+    with scratch_database(args.pg_database, "stats.db") as (url, label):
+        progress(f"{label}: migrate and load the demo registry")
+        with migrated_session(url) as session:
+            seed_demo(session)
+            build(session, args.collaborations, args.activities)
             sizes = {
                 t: session.scalar(text(f"SELECT COUNT(*) FROM {t}"))
                 for t in ("partnerships", "collaborations", "activities")

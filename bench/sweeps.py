@@ -40,12 +40,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -57,13 +55,11 @@ sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != HERE]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "platform")]
 os.environ.setdefault("MITRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="mitra-bench-instance-"))
 
-from sqlalchemy import create_engine, delete, func, make_url, select, text  # noqa: E402
-from sqlalchemy.pool import NullPool  # noqa: E402
+from sqlalchemy import delete, func, select, text  # noqa: E402
 
+from bench._scratch import migrated_session, progress, scratch_database  # noqa: E402
 from events.store import outbox  # noqa: E402
-from mitra import create_app  # noqa: E402
 from mitra.demo.data import load_reference_data  # noqa: E402
-from mitra.extensions import db  # noqa: E402
 from mitra.models import AuditEntry, Collaboration, Notification, Reminder  # noqa: E402
 from workers import lifecycle, sweeps  # noqa: E402
 
@@ -71,35 +67,6 @@ DAY = date(2031, 3, 10)
 NOW = datetime(2031, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 WIB on DAY
 CENTRES, PARTNERS = 70, 100
 PAIRS = CENTRES * PARTNERS
-_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def scratch_database(pg_database: str) -> Iterator[tuple[str, str]]:
-    raw = os.environ.get("DATABASE_URL") or ""
-    if not raw.startswith(("postgres://", "postgresql")):
-        with tempfile.TemporaryDirectory(prefix="mitra-bench-") as folder:
-            yield f"sqlite:///{folder}/sweeps.db", "SQLite (scratch file)"
-        return
-    url = make_url("postgresql+psycopg://" + raw.split("://", 1)[1])
-    if not _NAME.match(pg_database) or pg_database.startswith("mitra_test") or pg_database == url.database:
-        raise SystemExit(f"refusing to create and drop database {pg_database!r}")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    drop = text(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
-    with admin.connect() as conn:
-        conn.execute(drop)
-        conn.execute(text(f'CREATE DATABASE "{pg_database}"'))
-    try:
-        scratch = url.set(database=pg_database).render_as_string(hide_password=False)
-        yield scratch, f"PostgreSQL ({pg_database})"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(drop)
-        admin.dispose()
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -147,72 +114,62 @@ def build_registry(session) -> None:
     session.commit()
 
 
-def add_collaborations(session, first: int, last: int, due_every: int | None) -> None:
-    """Collaborations first..last; those with i % due_every = 0 are due (None: none is)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
+def insert_collaborations(session, first: int, last: int, due_every: int | None, dated, params: dict) -> None:
+    """Collaborations first..last in one INSERT ... SELECT over a generated series `i`, spread
+    over every partnership; `dated(due, days)` gives the SQL of their starts_on, ends_on,
+    respond_by and status, `due` being the condition of the due rows (i % due_every = 0; none
+    when None) and `days` a template of the day `{}` days after :day."""
+    if session.get_bind().dialect.name == "sqlite":
         series = "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last)"
         days = "date(:day, ({}) || ' days')"
     else:
         series = "WITH s AS (SELECT i FROM generate_series(CAST(:first AS bigint), :last) AS i)"
         days = "(CAST(:day AS date) + CAST({} AS int))"
-    due = f"i % {due_every} = 0" if due_every else "false"
+    starts_on, ends_on, respond_by, status = dated(f"i % {due_every} = 0" if due_every else "false", days)
     session.execute(
         text(f"""
         {series}
         INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area, description,
             starts_on, ends_on, respond_by, target_umkm, status, proposed_at, version, created_at, updated_at)
         SELECT (i % {PAIRS}) / {PARTNERS} + 1, (i % {PAIRS}) % {PARTNERS} + 1, (i % {PAIRS}) + 1,
-            'Bench ' || i, 'pemasaran', '', :starts, :ends,
-            CASE WHEN {due} THEN {days.format(f"CASE WHEN i % {2 * (due_every or 1)} = 0 THEN 1 ELSE 3 END")}
-                 WHEN i % 5 = 1 THEN {days.format("10 + i % 900")}
-                 ELSE {days.format("-(i % 1000) - 1")} END,
-            10,
-            CASE WHEN {due} OR i % 5 = 1 THEN 'proposed'
-                 WHEN i % 4 = 0 THEN 'accepted' WHEN i % 4 = 2 THEN 'declined'
-                 WHEN i % 4 = 3 THEN 'completed' ELSE 'expired' END,
+            'Bench ' || i, 'pemasaran', '', {starts_on}, {ends_on}, {respond_by}, 10, {status},
             :proposed, 1, :proposed, :proposed
         FROM s"""),
-        {
-            "first": first,
-            "last": last,
-            "day": DAY.isoformat(),
-            "starts": "2031-04-01",
-            "ends": "2031-06-30",
-            "proposed": "2031-01-05 03:00:00",
-        },
+        {"first": first, "last": last, "day": DAY.isoformat(), **params},
     )
     session.commit()
+
+
+def add_collaborations(session, first: int, last: int, due_every: int | None) -> None:
+    """Collaborations first..last for the reminder sweep; i % due_every = 0 are due (None: none is)."""
+
+    def dated(due: str, days: str) -> tuple[str, str, str, str]:
+        one_or_three = f"CASE WHEN i % {2 * (due_every or 1)} = 0 THEN 1 ELSE 3 END"
+        respond_by = f"""CASE WHEN {due} THEN {days.format(one_or_three)}
+                 WHEN i % 5 = 1 THEN {days.format("10 + i % 900")}
+                 ELSE {days.format("-(i % 1000) - 1")} END"""
+        status = f"""CASE WHEN {due} OR i % 5 = 1 THEN 'proposed'
+                 WHEN i % 4 = 0 THEN 'accepted' WHEN i % 4 = 2 THEN 'declined'
+                 WHEN i % 4 = 3 THEN 'completed' ELSE 'expired' END"""
+        return ":starts", ":ends", respond_by, status
+
+    params = {"starts": "2031-04-01", "ends": "2031-06-30", "proposed": "2031-01-05 03:00:00"}
+    insert_collaborations(session, first, last, due_every, dated, params)
 
 
 def add_lifecycle_collaborations(session, first: int, last: int, due_every: int | None) -> None:
     """Collaborations first..last for the lifecycle job; i % due_every = 0 start on DAY."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        series = "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last)"
-        days = "date(:day, ({}) || ' days')"
-    else:
-        series = "WITH s AS (SELECT i FROM generate_series(CAST(:first AS bigint), :last) AS i)"
-        days = "(CAST(:day AS date) + CAST({} AS int))"
-    due = f"i % {due_every} = 0" if due_every else "false"
-    session.execute(
-        text(f"""
-        {series}
-        INSERT INTO collaborations (centre_id, partner_id, partnership_id, title, service_area, description,
-            starts_on, ends_on, respond_by, target_umkm, status, proposed_at, version, created_at, updated_at)
-        SELECT (i % {PAIRS}) / {PARTNERS} + 1, (i % {PAIRS}) % {PARTNERS} + 1, (i % {PAIRS}) + 1,
-            'Bench ' || i, 'pemasaran', '',
-            CASE WHEN {due} THEN :day WHEN i % 5 = 1 THEN {days.format("1 + i % 300")}
-                 ELSE {days.format("-(i % 1000) - 200")} END,
-            CASE WHEN {due} OR i % 5 = 1 THEN {days.format("400")} ELSE {days.format("-(i % 100) - 100")} END,
-            NULL, 10,
-            CASE WHEN {due} OR i % 5 = 1 THEN 'accepted'
-                 WHEN i % 3 = 0 THEN 'declined' WHEN i % 3 = 1 THEN 'completed' ELSE 'expired' END,
-            :proposed, 1, :proposed, :proposed
-        FROM s"""),
-        {"first": first, "last": last, "day": DAY.isoformat(), "proposed": "2030-01-05 03:00:00"},
-    )
-    session.commit()
+
+    def dated(due: str, days: str) -> tuple[str, str, str, str]:
+        starts_on = f"""CASE WHEN {due} THEN :day WHEN i % 5 = 1 THEN {days.format("1 + i % 300")}
+                 ELSE {days.format("-(i % 1000) - 200")} END"""
+        ends_on = f"""CASE WHEN {due} OR i % 5 = 1 THEN {days.format("400")}
+                 ELSE {days.format("-(i % 100) - 100")} END"""
+        status = f"""CASE WHEN {due} OR i % 5 = 1 THEN 'accepted'
+                 WHEN i % 3 = 0 THEN 'declined' WHEN i % 3 = 1 THEN 'completed' ELSE 'expired' END"""
+        return starts_on, ends_on, "NULL", status
+
+    insert_collaborations(session, first, last, due_every, dated, {"proposed": "2030-01-05 03:00:00"})
 
 
 def lifecycle_due_query():
@@ -267,47 +224,21 @@ def measure_lifecycle(session, repeat: int) -> dict:
 
 def main_lifecycle(args, due_every: int) -> None:
     total = args.collaborations
-    with scratch_database(args.pg_database) as (url, label):
+    with scratch_database(args.pg_database, "sweeps.db") as (url, label):
         os.environ["DATABASE_URL"] = url
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MITRA_ENV": "test"})
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            upgrade()
-            session = db.session
+        with migrated_session(url) as session:
             build_registry(session)
-            progress(f"{label}: {total // 10:,} collaborations, 1 in {due_every} due to start")
-            add_lifecycle_collaborations(session, 1, total // 10, due_every)
-            analyze(session)
-            small = measure_lifecycle(session, args.repeat)
-            progress(f"{total:,} collaborations: adding {total - total // 10:,}, none of them due")
-            add_lifecycle_collaborations(session, total // 10 + 1, total, None)
-            analyze(session)
-            big_few = measure_lifecycle(session, args.repeat)
-            progress("making the due rows 10x as many")
-            session.execute(
-                text(
-                    f"UPDATE collaborations SET status = 'accepted', starts_on = :day, ends_on = :ends"
-                    f" WHERE id % {due_every} = 0 AND id > {total // 10}"
-                ),
+            runs = growth_check(
+                session,
+                total,
+                due_every,
+                f"{label}: {total // 10:,} collaborations, 1 in {due_every} due to start",
+                add_lifecycle_collaborations,
+                lambda: measure_lifecycle(session, args.repeat),
+                "UPDATE collaborations SET status = 'accepted', starts_on = :day, ends_on = :ends",
                 {"day": DAY, "ends": DAY + timedelta(days=400)},
             )
-            session.commit()
-            analyze(session)
-            big = measure_lifecycle(session, args.repeat)
-            statement = lifecycle_due_query().compile(
-                session.get_bind(), compile_kwargs={"literal_binds": True}
-            )
-            prefix = "EXPLAIN QUERY PLAN " if session.get_bind().dialect.name == "sqlite" else "EXPLAIN "
-            query_plan = [
-                " ".join(str(c) for c in row) for row in session.execute(text(prefix + str(statement)))
-            ]
-            session.rollback()
-    runs = {
-        f"{total:,} total, {big['due_rows']:,} due": big,
-        f"{total:,} total, {big_few['due_rows']:,} due": big_few,
-        f"{total // 10:,} total, {small['due_rows']:,} due": small,
-    }
+            query_plan = plan(session, lifecycle_due_query())
     report = {
         "database": label,
         "job": "lifecycle",
@@ -335,6 +266,30 @@ def main_lifecycle(args, due_every: int) -> None:
     print("Due query plan:")
     for line in query_plan:
         print(f"  {line}")
+
+
+def growth_check(session, total, due_every, first_line, add, measure, more_due, params) -> dict:
+    """The job timed three times: a tenth of the `total` with 1 in `due_every` due; the whole
+    `total` with those due rows only; the whole with ten times the due rows (`more_due`, an
+    UPDATE whose WHERE this adds, turns every `due_every`-th row of the rest due)."""
+    tenth = total // 10
+    progress(first_line)
+    add(session, 1, tenth, due_every)
+    analyze(session)
+    small = measure()
+    progress(f"{total:,} collaborations: adding {total - tenth:,}, none of them due")
+    add(session, tenth + 1, total, None)
+    analyze(session)
+    big_few = measure()
+    progress("making the due rows 10x as many")
+    session.execute(text(f"{more_due} WHERE id % {due_every} = 0 AND id > {tenth}"), params)
+    analyze(session)
+    big = measure()
+    return {
+        f"{total:,} total, {big['due_rows']:,} due": big,
+        f"{total:,} total, {big_few['due_rows']:,} due": big_few,
+        f"{tenth:,} total, {small['due_rows']:,} due": small,
+    }
 
 
 def analyze(session) -> None:
@@ -409,8 +364,9 @@ def best(
     return min(times), result
 
 
-def plan(session) -> list[str]:
-    statement = due_query().compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+def plan(session, query) -> list[str]:
+    """The database's plan for `query`, a line a step."""
+    statement = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if session.get_bind().dialect.name == "sqlite" else "EXPLAIN "
     lines = [" ".join(str(c) for c in row) for row in session.execute(text(prefix + str(statement)))]
     session.rollback()
@@ -457,42 +413,25 @@ def main() -> None:
         main_lifecycle(args, due_every)
         return
     total = args.collaborations
-    with scratch_database(args.pg_database) as (url, label):
+    with scratch_database(args.pg_database, "sweeps.db") as (url, label):
         os.environ["DATABASE_URL"] = url
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MITRA_ENV": "test"})
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            upgrade()
-            session = db.session
+        with migrated_session(url) as session:
             build_registry(session)
-            progress(f"{label}: {total // 10:,} collaborations, 1 in {due_every} due")
-            add_collaborations(session, 1, total // 10, due_every)
-            analyze(session)
-            small = measure(session, args.repeat)
-            progress(f"{total:,} collaborations: adding {total - total // 10:,}, none of them due")
-            add_collaborations(session, total // 10 + 1, total, None)
-            analyze(session)
-            big_few = measure(session, args.repeat)
-            progress("making the due rows 10x as many")
-            session.execute(
-                text(
-                    f"UPDATE collaborations SET status = 'proposed', respond_by = :d3"
-                    f" WHERE id % {due_every} = 0 AND id > {total // 10}"
-                ),
+            runs = growth_check(
+                session,
+                total,
+                due_every,
+                f"{label}: {total // 10:,} collaborations, 1 in {due_every} due",
+                add_collaborations,
+                lambda: measure(session, args.repeat),
+                "UPDATE collaborations SET status = 'proposed', respond_by = :d3",
                 {"d3": DAY + timedelta(days=3)},
             )
-            analyze(session)
-            big = measure(session, args.repeat)
-            query_plan = plan(session)
+            query_plan = plan(session, due_query())
     report = {
         "database": label,
         "collaborations": total,
-        "runs": {
-            f"{total:,} total, {big['due_rows']:,} due": big,
-            f"{total:,} total, {big_few['due_rows']:,} due": big_few,
-            f"{total // 10:,} total, {small['due_rows']:,} due": small,
-        },
+        "runs": runs,
         "due_query_plan": query_plan,
     }
     if args.json:

@@ -7,19 +7,16 @@ organisation's work with every centre. The year defaults to the current one in W
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response
 from marshmallow import Schema, fields, validate
-from openpyxl import Workbook
 
 from events.types import utcnow
+from mitra import exports
 from mitra.api.auth import user
 from mitra.api.requests import ApiBlueprint
+from mitra.exports import XLSX_TYPE
 from mitra.services import statistics, unit_of_work
 from mitra.services.statistics import COUNTED_STATUSES, DIMENSIONS
 
@@ -31,9 +28,7 @@ blp = ApiBlueprint(
 )
 
 REPORTING_ZONE = ZoneInfo("Asia/Jakarta")
-FORMATS = ("json", "csv", "xlsx")
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("json", *exports.FORMATS)
 # The columns of a download, in order: the measures flattened.
 MEASURES = (
     "collaborations", "proposals", *(f"collaborations_{s}" for s in COUNTED_STATUSES),
@@ -159,12 +154,13 @@ def get_summary(args):
     if args["format"] == "json":
         return figures
     row = [year, _scope_name(figures["scope"]), *_flatten(figures)]
-    return download(
+    return exports.download(
         args["format"],
         f"mitra-stats-summary-{year}",
         f"Ringkasan {year}",
         ["year", "scope", *MEASURES],
         [row],
+        excel_bom=False,  # read by programs: a BOM would stick to the first column's name
     )
 
 
@@ -179,8 +175,13 @@ def get_breakdown(args):
     if args["format"] == "json":
         return figures
     rows = [[row["key"], row["label"], *_flatten(row)] for row in figures["rows"]]
-    return download(
-        args["format"], f"mitra-stats-{by}-{year}", f"Per {by} {year}", [by, "label", *MEASURES], rows
+    return exports.download(
+        args["format"],
+        f"mitra-stats-{by}-{year}",
+        f"Per {by} {year}",
+        [by, "label", *MEASURES],
+        rows,
+        excel_bom=False,
     )
 
 
@@ -189,34 +190,6 @@ def current_year() -> int:
 
 
 # -- downloads ----------------------------------------------------------------------------------
-
-
-def download(
-    fmt: str, stem: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> Response:
-    """A CSV or XLSX attachment of `rows` under `header`."""
-    table = [list(header), *([_safe(value) for value in row] for row in rows)]
-    if fmt == "csv":
-        text = io.StringIO()
-        csv.writer(text, lineterminator="\r\n").writerows(table)
-        body, mimetype = text.getvalue().encode("utf-8"), CSV_TYPE
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title[:31])  # Excel's limit on sheet names
-        for line in table:
-            sheet.append(line)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        body, mimetype = buffer.getvalue(), XLSX_TYPE
-    return Response(
-        body,
-        status=200,
-        headers={
-            "Content-Type": mimetype,
-            "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 def _flatten(measures: dict[str, Any]) -> list[Any]:
@@ -230,10 +203,3 @@ def _scope_name(scope: dict[str, Any]) -> str:
         return "national"
     ident = scope.get("centre_id") or scope.get("partner_id")
     return f"{scope['kind']}:{ident}"
-
-
-def _safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -4,13 +4,12 @@ A page builds each table once (columns with translated headers, rows of plain va
 the template renders it, and `?export=<table>&format=csv|xlsx` on the same URL answers it as
 a file instead: what is on screen is what is downloaded, headers in the viewer's language.
 A moment is a `Moment` (the time and its centre's zone): on screen "12 Mar 2024 08:00 WITA",
-in both files ISO 8601 with the offset, "2024-03-12T08:00:00+08:00".
+in both files ISO 8601 with the offset, "2024-03-12T08:00:00+08:00". The files are written
+by `mitra.exports`, the one writer the statistics API uses too.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,13 +17,11 @@ from typing import Any
 
 from flask import Response, request, url_for
 from markupsafe import Markup, escape
-from openpyxl import Workbook
 
-from mitra.i18n import format_day, format_number, moment_iso, moment_text
+from mitra import exports
+from mitra.exports import FORMATS, Moment
+from mitra.i18n import format_day, format_number, moment_text
 from mitra.web.labels import label
-
-FORMATS = ("csv", "xlsx")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -34,14 +31,6 @@ class Link:
 
     def __str__(self) -> str:
         return self.text
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A cell's date and time, and the zone it is told in (the row's centre's)."""
-
-    at: datetime | None
-    zone: str | None = None
 
 
 def _moment(value: Any) -> Moment:
@@ -74,7 +63,7 @@ class Table:
 
 
 def _text(column: Column, value: Any) -> str:
-    """A cell as words, for the screen's title attributes and the CSV."""
+    """A cell as words, for the screen and the downloads."""
     if value is None:
         return ""
     if column.kind in ("label", "badge"):
@@ -82,8 +71,7 @@ def _text(column: Column, value: Any) -> str:
     if column.kind == "day":
         return value.isoformat()
     if column.kind == "moment":
-        moment = _moment(value)
-        return moment_iso(moment.at, moment.zone)
+        return _moment(value).iso()
     return str(value)
 
 
@@ -97,7 +85,7 @@ def render_cell(column: Column, value: Any) -> Markup:
     if column.kind == "moment":
         moment = _moment(value)
         return Markup('<time datetime="{}">{}</time>').format(
-            moment_iso(moment.at, moment.zone), moment_text(moment.at, moment.zone)
+            moment.iso(), moment_text(moment.at, moment.zone)
         )
     if column.kind == "link" and isinstance(value, Link):
         return Markup('<a href="{}">{}</a>').format(value.url, value.text)
@@ -106,55 +94,30 @@ def render_cell(column: Column, value: Any) -> Markup:
     return escape(_text(column, value))
 
 
-def _inert(text: str) -> str:
-    """Text a spreadsheet would run as a formula (a title typed as "=HYPERLINK(...)") stays text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(c.header) for c in table.columns])
-    for row in table.rows:
-        writer.writerow(
-            [row.get(c.key) if c.numeric else _inert(_text(c, row.get(c.key))) for c in table.columns]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
-
-
-def _xlsx_value(column: Column, value: Any) -> Any:
+def _plain(column: Column, value: Any) -> Any:
+    """A cell as the export writer takes it: numbers, days and moments as they are, else words."""
     if value is None:
         return None
     if column.kind == "number":
         return value
-    if column.kind == "moment":  # Excel's dates have no zone: the ISO text keeps its offset
-        return _text(column, value) or None
+    if column.kind == "moment":
+        return _moment(value)
     if column.kind == "day" and isinstance(value, date):
         return value
-    return _inert(_text(column, value))
-
-
-def _xlsx(table: Table) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=table.name[:31])
-    sheet.append([str(c.header) for c in table.columns])
-    for row in table.rows:
-        sheet.append([_xlsx_value(c, row.get(c.key)) for c in table.columns])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return _text(column, value)
 
 
 def export(table: Table, fmt: str) -> Response:
     stamp = datetime.now().strftime("%Y%m%d")
-    filename = f"mitra-{table.name}-{stamp}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = _csv(table), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = _xlsx(table), XLSX_MIME
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    rows = ([_plain(c, row.get(c.key)) for c in table.columns] for row in table.rows)
+    return exports.download(
+        fmt,
+        f"mitra-{table.name}-{stamp}",
+        table.name,
+        [c.header for c in table.columns],
+        rows,
+        excel_bom=True,  # people open these in Excel
+    )
 
 
 def maybe_export(tables: Iterable[Table]) -> Response | None:
