@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mitra.extensions import db
 from mitra.models import User
 from mitra.services import tokens
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 
 
 @dataclass

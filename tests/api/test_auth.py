@@ -15,7 +15,7 @@ from mitra import create_app
 from mitra.extensions import db
 from mitra.models import ApiToken, AuditEntry, ThrottleCounter
 from mitra.security.tokens import token_hash
-from tests.api.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.workers import reminders_support
 
 TOKENS = "/api/v1/auth/tokens"

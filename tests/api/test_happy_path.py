@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from events.store import outbox
 from mitra.extensions import db
-from tests.api.factories import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_manager_proposes_partner_accepts_history_and_outbox_tell_the_story(world):

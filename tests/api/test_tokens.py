@@ -14,7 +14,7 @@ from mitra import create_app
 from mitra.extensions import db
 from mitra.models import ApiToken
 from mitra.security.tokens import token_hash
-from tests.api.factories import PASSWORD
+from tests.factories import PASSWORD
 from tests.web.conftest import csrf_token
 
 TOKENS = "/api/v1/auth/tokens"

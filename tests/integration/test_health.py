@@ -6,7 +6,7 @@ import pytest
 from events.outbox import emit
 from mitra.extensions import db
 from mitra.services import tokens
-from tests.api.factories import PartnerFactory, UserFactory
+from tests.factories import PartnerFactory, UserFactory
 from tests.e2e.conftest import accepted_event
 
 HEALTH_TOKEN = "kunci-kesehatan-operator-" + "x" * 20

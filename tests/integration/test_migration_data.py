@@ -17,7 +17,7 @@ from mitra.demo.data import load_reference_data
 from mitra.extensions import db
 from mitra.models import ApiToken
 from mitra.services import tokens
-from tests.api.factories import UserFactory
+from tests.factories import UserFactory
 from tests.conftest import ON_POSTGRES, _drop_postgres_database, _postgres_database
 
 ROWS = [

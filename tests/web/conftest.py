@@ -13,7 +13,7 @@ from mitra import create_app
 from mitra.extensions import db
 from mitra.models import User
 from mitra.services import activities, collaborations
-from tests.api.factories import PASSWORD, CentreFactory, PartnerFactory, UserFactory
+from tests.factories import PASSWORD, CentreFactory, PartnerFactory, UserFactory
 
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 

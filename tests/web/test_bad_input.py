@@ -16,7 +16,7 @@ from mitra.web.forms import accounts as account_forms
 from mitra.web.forms import collaborations as collaboration_forms
 from mitra.web.forms import registry as registry_forms
 from tests.api.conftest import row_counts
-from tests.api.factories import PASSWORD, PartnerFactory
+from tests.factories import PASSWORD, PartnerFactory
 from tests.web.test_flows import FORM, error_beside
 
 PAGES_ASKED = ["1e20", str(10**30), "9" * 5000, "-1", "0", "abc", "2.5", "inf", "-inf", "nan", "", "%00"]

@@ -16,7 +16,7 @@ from mitra import config as config_module
 from mitra import create_app
 from mitra.extensions import db
 from mitra.services import activities, collaborations
-from tests.api.factories import PASSWORD
+from tests.factories import PASSWORD
 from tests.web.conftest import Visitor
 from tests.web.pages import PAGES
 

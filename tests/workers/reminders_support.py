@@ -21,7 +21,7 @@ from aiosmtpd.controller import Controller
 
 from mitra.extensions import db
 from mitra.models import Activity, Agreement, Collaboration, Partnership, User
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 
 # The day the world's reminders fall due, in every zone.
 DAY = date(2031, 3, 10)

@@ -16,7 +16,7 @@ from mitra.extensions import db
 from mitra.models import Activity, AuditEntry, Collaboration, Milestone, Notification, Reminder
 from mitra.services import activities, collaborations
 from mitra.services.unit_of_work import UnitOfWork
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 from tests.workers.test_reminders_events import deliver
 from workers import jobs
 from workers.jobs import BY_ID

@@ -10,7 +10,7 @@ import pytest
 from mitra.extensions import db
 from mitra.models import Collaboration, Partnership
 from mitra.services import notifications, tokens
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 T0 = datetime(2031, 3, 1, 2, 0, tzinfo=UTC)

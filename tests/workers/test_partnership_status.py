@@ -20,7 +20,7 @@ from mitra.models import Activity, Agreement, AuditEntry, Collaboration, Partner
 from mitra.security.auth import SystemActor
 from mitra.services import activities, agreements, collaborations
 from mitra.services.partnership_status import PartnershipRules, load_facts, sweep_partnership_status
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 from workers.handlers import HANDLERS
 
 START = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)  # 11:00 in Biak (WIT)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from mitra.extensions import db
 from mitra.models import ApiToken, IdempotentRequest, ThrottleCounter
 from mitra.services.unit_of_work import UnitOfWork
-from tests.api.factories import UserFactory
+from tests.factories import UserFactory
 from workers.jobs import prune
 
 NOW = datetime(2026, 11, 28, 20, 0, tzinfo=UTC)  # 03:00 WIB, when the job runs

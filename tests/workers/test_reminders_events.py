@@ -16,7 +16,7 @@ from events.topology import GROUPS
 from mitra.extensions import db
 from mitra.models import Notification, Reminder
 from mitra.services import collaborations, notifications
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 from tests.workers import reminders_support as support
 from workers import sweeps
 from workers.handlers import HANDLERS

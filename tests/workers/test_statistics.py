@@ -16,7 +16,7 @@ from mitra.demo.data import seed_demo
 from mitra.extensions import db
 from mitra.security.auth import SystemActor
 from mitra.services import activities, collaborations, statistics
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 from workers.handlers import HANDLERS
 
 SYSTEM = SystemActor("statistics-test")

@@ -14,7 +14,7 @@ from mitra.api.stats import REPORTING_ZONE
 from mitra.extensions import db
 from mitra.models import AuditEntry, Partnership
 from mitra.services import collaborations, tokens
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 from tests.support.processes import Processes, child_env, wait_until
 
 

@@ -24,7 +24,7 @@ from mitra.security.auth import SystemActor
 from mitra.services import activities, collaborations, lifecycle, statistics
 from mitra.services.errors import ServiceError
 from mitra.services.unit_of_work import UnitOfWork
-from tests.api.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UserFactory
 from workers.handlers import HANDLERS
 
 ACTIONS_PER_EXAMPLE = 100
