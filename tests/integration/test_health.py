@@ -6,8 +6,8 @@ import pytest
 from events.outbox import emit
 from mitra.extensions import db
 from mitra.services import tokens
-from tests.factories import PartnerFactory, UserFactory
 from tests.e2e.conftest import accepted_event
+from tests.factories import PartnerFactory, UserFactory
 
 HEALTH_TOKEN = "kunci-kesehatan-operator-" + "x" * 20
 

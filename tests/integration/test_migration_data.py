@@ -17,8 +17,8 @@ from mitra.demo.data import load_reference_data
 from mitra.extensions import db
 from mitra.models import ApiToken
 from mitra.services import tokens
-from tests.factories import UserFactory
 from tests.conftest import ON_POSTGRES, _drop_postgres_database, _postgres_database
+from tests.factories import UserFactory
 
 ROWS = [
     "INSERT INTO centres (id, code, region_code, name, regency_name, province_code, zone, tier, status,"
