@@ -347,18 +347,7 @@ class GroupWorker(ConsumerMixin):
             delivery = retry.delivery
             headers = dict(delivery.message.headers or {})
             headers.update({"x-attempts": delivery.attempts + 1, "x-last-error": retry.error[-500:]})
-            self._publish(
-                OutgoingMessage(
-                    delivery.event_id,
-                    _type_of(delivery),
-                    delivery.body,
-                    "",
-                    topology.queue_name(delivery.group),
-                    True,
-                    headers,
-                )
-            )
-            delivery.message.ack()
+            self._requeue(delivery, topology.queue_name(delivery.group), headers)
 
     def release_retries(self) -> None:
         """On shutdown: put waiting retries back on the queue now, attempts counted."""
@@ -381,16 +370,12 @@ class GroupWorker(ConsumerMixin):
         )
         # Straight to the queue: virtual transports keep exchange bindings per process, so
         # only a queue name routes the same on every transport.
+        self._requeue(delivery, topology.dead_letter_queue_name(delivery.group), headers)
+
+    def _requeue(self, delivery: Delivery, queue: str, headers: dict) -> None:
+        """Publish the delivery's event again, straight to `queue`, then ack the copy taken."""
         self._publish(
-            OutgoingMessage(
-                delivery.event_id,
-                _type_of(delivery),
-                delivery.body,
-                "",
-                topology.dead_letter_queue_name(delivery.group),
-                True,
-                headers,
-            )
+            OutgoingMessage(delivery.event_id, _type_of(delivery), delivery.body, "", queue, True, headers)
         )
         delivery.message.ack()
 

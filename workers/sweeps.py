@@ -108,17 +108,22 @@ def proposal_unanswered(days: int) -> Callable[[], Select]:
     return due
 
 
+def _planned_activities(on_day, statuses) -> Select:
+    """The activities still planned for `on_day`, of collaborations in `statuses`."""
+    return (
+        _rows(Activity.id)
+        .join(Collaboration, Collaboration.id == Activity.collaboration_id)
+        .where(
+            Activity.status == ActivityStatus.PLANNED,
+            Activity.date == on_day,
+            Collaboration.status.in_(statuses),
+        )
+    )
+
+
 def activity_tomorrow(audience: str) -> Callable[[], Select]:
     def due() -> Select:
-        statement = (
-            _rows(Activity.id)
-            .join(Collaboration, Collaboration.id == Activity.collaboration_id)
-            .where(
-                Activity.status == ActivityStatus.PLANNED,
-                Activity.date == day(1),
-                Collaboration.status.in_(UNDER_WAY),
-            )
-        )
+        statement = _planned_activities(day(1), UNDER_WAY)
         return _audience(statement, audience, Collaboration.centre_id, Collaboration.partner_id)
 
     return due
@@ -126,15 +131,7 @@ def activity_tomorrow(audience: str) -> Callable[[], Select]:
 
 def outcome_overdue(days: int) -> Callable[[], Select]:
     def due() -> Select:
-        statement = (
-            _rows(Activity.id)
-            .join(Collaboration, Collaboration.id == Activity.collaboration_id)
-            .where(
-                Activity.status == ActivityStatus.PLANNED,
-                Activity.date == day(-days),
-                Collaboration.status.in_((*UNDER_WAY, S.COMPLETED)),
-            )
-        )
+        statement = _planned_activities(day(-days), (*UNDER_WAY, S.COMPLETED))
         return _centre_managers(statement, Collaboration.centre_id)
 
     return due

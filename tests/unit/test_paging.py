@@ -10,7 +10,7 @@ from sqlalchemy import column, select, table
 
 from mitra.api import listing
 from mitra.services import paging as pages
-from mitra.services.scoping import matches, sort_keys
+from mitra.services.scoping import matches, sort_keys, where_given
 from mitra.web import paging
 
 ROWS = select(column("id")).select_from(table("collaborations"))
@@ -180,3 +180,12 @@ def test_every_sortable_field_sorts_both_ways():
 def test_search_words_match_literally_even_with_like_wildcards(typed, pattern):
     criterion = matches(column("title"), typed)
     assert criterion.right.value == pattern
+
+
+def test_a_filter_left_out_filters_nothing():
+    statement = where_given(
+        ROWS, (column("status"), "held"), (column("centre_id"), None), (column("kind"), 0)
+    )
+    sql = str(statement.compile(compile_kwargs={"literal_binds": True}))
+    assert "status = 'held'" in sql and "kind = 0" in sql  # 0 is a value, not a missing one
+    assert "centre_id" not in sql

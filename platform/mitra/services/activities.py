@@ -53,16 +53,15 @@ def search(
     sort: str = "date",
 ) -> Select:
     statement = scoping.activities(principal)
-    for column, value in (
+    statement = scoping.where_given(
+        statement,
         (Activity.collaboration_id, collaboration_id),
         (Collaboration.centre_id, centre_id),
         (Collaboration.partner_id, partner_id),
         (Activity.status, status),
         (Activity.type, type),
         (Activity.service_area, service_area),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
+    )
     if date_from is not None:
         statement = statement.where(Activity.date >= date_from)
     if date_until is not None:

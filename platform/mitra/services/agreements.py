@@ -39,14 +39,13 @@ def search(
     sort: str = "-signed_on",
 ) -> Select:
     statement = scoping.agreements(principal)
-    for column, value in (
+    statement = scoping.where_given(
+        statement,
         (Agreement.partnership_id, partnership_id),
         (Partnership.centre_id, centre_id),
         (Partnership.partner_id, partner_id),
         (Agreement.kind, kind),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
+    )
     if valid_on is not None:
         statement = statement.where(Agreement.signed_on <= valid_on, Agreement.valid_until >= valid_on)
     if expires_until is not None:

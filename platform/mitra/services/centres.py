@@ -35,14 +35,13 @@ def search(
     sort: str = "code",
 ) -> Select:
     statement = scoping.centres(principal)
-    for column, value in (
+    statement = scoping.where_given(
+        statement,
         (Centre.province_code, province),
         (Centre.zone, zone),
         (Centre.tier, tier),
         (Centre.status, status),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
+    )
     if q:
         statement = statement.where(scoping.matches(Centre.name, q) | scoping.matches(Centre.regency_name, q))
     return scoping.ordered(statement, SORTABLE, sort, Centre.id)

@@ -46,14 +46,13 @@ def search(
     sort: str = "-created_at",
 ) -> Select:
     statement = scoping.collaborations(principal)
-    for column, value in (
+    statement = scoping.where_given(
+        statement,
         (Collaboration.status, status),
         (Collaboration.centre_id, centre_id),
         (Collaboration.partner_id, partner_id),
         (Collaboration.service_area, service_area),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
+    )
     if starts_from is not None:
         statement = statement.where(Collaboration.starts_on >= starts_from)
     if starts_until is not None:
@@ -67,6 +66,17 @@ def get(
     principal: Principal, ident: int, *, for_update: bool = False, with_centre: bool = False
 ) -> Collaboration:
     return scoping.collaboration(principal, ident, for_update=for_update, with_centre=with_centre)
+
+
+def _to_change(
+    principal: Principal, ident: int, precondition: lifecycle.Precondition | None
+) -> Collaboration:
+    """The collaboration locked for a change, after the caller's `precondition` (an If-Match)."""
+    # The centre comes in the same query: a deadline or a start is judged in its zone.
+    collaboration = get(principal, ident, for_update=True, with_centre=True)
+    if precondition:
+        precondition(collaboration)
+    return collaboration
 
 
 def create(principal: Principal, data: Mapping[str, Any]) -> Collaboration:
@@ -134,10 +144,7 @@ def act(
     clock=utcnow,
 ) -> Collaboration:
     """Take one lifecycle step (propose, accept, decline, ...) and commit it."""
-    # The centre comes in the same query: a proposal's deadline is checked in its zone.
-    collaboration = get(principal, ident, for_update=True, with_centre=True)
-    if precondition:
-        precondition(collaboration)
+    collaboration = _to_change(principal, ident, precondition)
     lifecycle.transition(collaboration, verb, actor=principal, text=text, clock=clock)
     if verb == "cancel":
         activities.cancel_planned(principal, collaboration, reason=text)
@@ -157,9 +164,7 @@ def complete(
     clock=utcnow,
 ) -> Collaboration:
     """The centre closes an active collaboration with a summary and, if it has them, figures."""
-    collaboration = get(principal, ident, for_update=True, with_centre=True)
-    if precondition:
-        precondition(collaboration)
+    collaboration = _to_change(principal, ident, precondition)
     if outcomes:
         collaboration.closing_outcomes = dict(outcomes)
     lifecycle.transition(collaboration, "complete", actor=principal, text=summary, clock=clock)

@@ -133,13 +133,12 @@ def search_partnerships(
     sort: str = "-updated_at",
 ) -> Select:
     statement = scoping.partnerships(principal)
-    for column, value in (
+    statement = scoping.where_given(
+        statement,
         (Partnership.status, status),
         (Partnership.centre_id, centre_id),
         (Partnership.partner_id, partner_id),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
+    )
     if q:
         names = select(Partner.id).where(scoping.matches(Partner.name, q))
         statement = statement.where(Partnership.partner_id.in_(names))

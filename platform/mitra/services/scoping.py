@@ -246,6 +246,14 @@ def require_admin(principal: Principal, doing: str) -> None:
 # -- pieces every list query shares ---------------------------------------------------------
 
 
+def where_given(statement: Select, *pairs: tuple[Any, Any]) -> Select:
+    """Each (column, value) pair as `column = value`; a value left out (None) filters nothing."""
+    for column, value in pairs:
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
 def matches(column: Any, text: str) -> ColumnElement[bool]:
     """Case-insensitive "contains", with LIKE's wildcards in `text` taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -25,12 +25,9 @@ class LoginForm(Form):
     submit = SubmitField(_l("Sign in"))
 
 
-class PasswordChangeForm(Form):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(REQUIRED)],
-        render_kw={"autocomplete": "current-password"},
-    )
+class NewPassword(Form):
+    """A new password, typed twice."""
+
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "new-password"}
     )
@@ -38,6 +35,14 @@ class PasswordChangeForm(Form):
         _l("New password, again"),
         validators=[DataRequired(REQUIRED), EqualTo("new_password", _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class PasswordChangeForm(NewPassword):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Change password"))
 
@@ -54,15 +59,7 @@ class ResetRequestForm(Form):
     submit = SubmitField(_l("Send me a link"))
 
 
-class ResetForm(Form):
-    new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "new-password"}
-    )
-    confirm = PasswordField(
-        _l("New password, again"),
-        validators=[DataRequired(REQUIRED), EqualTo("new_password", _l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+class ResetForm(NewPassword):
     submit = SubmitField(_l("Set new password"))
 
 
