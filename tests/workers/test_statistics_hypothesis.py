@@ -118,7 +118,10 @@ class World:
 
     def draft(self, a: int, b: int) -> bool:
         centre_id = list(self.centres)[a % len(self.centres)]
-        starts_on = FIRST_DAY + timedelta(days=b % 1095)
+        # Most start within weeks, so their activities come due and are held while the clock
+        # runs; one in four anywhere in three years, so the figures span years.
+        soon = self.now.date() + timedelta(days=b % 45)
+        starts_on = FIRST_DAY + timedelta(days=b % 1095) if b % 4 == 0 else soon
         collaborations.create(
             self.managers[centre_id],
             {
@@ -191,7 +194,8 @@ class World:
         return True
 
     def report(self, a: int, b: int) -> bool:
-        planned = self.planned_activities()
+        # Only a day that has come can be reported; none yet: plan one instead.
+        planned = [p for p in self.planned_activities() if p.date <= self.today_at(p.collaboration.centre_id)]
         if not planned:
             return False
         activity = planned[a % len(planned)]
