@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 
 from mitra.extensions import db
 from mitra.services import event_ops
+from mitra.services.unit_of_work import UnitOfWork
 
 
 def _configure_logging() -> None:
@@ -175,12 +176,15 @@ def dlq_replay_command(dead_letter_id: int | None, replay_all: bool, group: str 
     if (dead_letter_id is None) == (not replay_all):
         raise click.UsageError("give one dead-letter ID or --all")
     try:
-        count = event_ops.replay(
-            db.session(),
-            current_app.config["BROKER_URL"],
-            ids=None if dead_letter_id is None else [dead_letter_id],
-            group=group,
-        )
+        with UnitOfWork():  # the ones the broker took stay marked, even when it refused others
+            count, refused = event_ops.replay(
+                db.session(),
+                current_app.config["BROKER_URL"],
+                ids=None if dead_letter_id is None else [dead_letter_id],
+                group=group,
+            )
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
+    if refused:
+        raise click.ClickException(f"replayed {count} dead letter(s); {refused}")
     click.echo(f"replayed {count} dead letter(s)")

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from events.types import utcnow
 from mitra.extensions import db
 from mitra.services import reminders
+from mitra.services.unit_of_work import UnitOfWork
 
 
 @click.group("reminders")
@@ -58,9 +59,10 @@ def unknown_command() -> None:
 def resolve_command(ident: int, outcome: str) -> None:
     """Record an operator's verdict on an unknown (or abandoned failed) e-mail; audited."""
     try:
-        reminder = reminders.resolve(
-            db.session(), ident, outcome, actor=f"system:operator-cli:{getpass.getuser()}", now=utcnow()
-        )
+        with UnitOfWork():
+            reminder = reminders.resolve(
+                db.session(), ident, outcome, actor=f"system:operator-cli:{getpass.getuser()}", now=utcnow()
+            )
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"reminder {reminder.id}: {reminder.status}")

@@ -112,8 +112,11 @@ def dead_letters_list(session: Session, *, group: str | None = None, include_rep
     return rows
 
 
-def replay(session: Session, broker_url: str, *, ids: list[int] | None, group: str | None = None) -> int:
-    """Republish dead letters to their group's queue with attempts reset; mark them replayed."""
+def replay(
+    session: Session, broker_url: str, *, ids: list[int] | None, group: str | None = None
+) -> tuple[int, str | None]:
+    """Republish dead letters to their group's queue with attempts reset; mark the ones the
+    broker took as replayed. Returns how many it took, and why it refused the rest (or None)."""
     query = select(dead_letters).where(dead_letters.c.replayed_at.is_(None)).order_by(dead_letters.c.id)
     if ids is not None:
         query = query.where(dead_letters.c.id.in_(ids))
@@ -126,7 +129,7 @@ def replay(session: Session, broker_url: str, *, ids: list[int] | None, group: s
         missing = [str(i) for i in ids if i not in found]
         raise LookupError(f"no dead letter waiting for replay with id {', '.join(missing)}")
     if not rows:
-        return 0
+        return 0, None
     connection = connect(broker_url)
     publisher = Publisher(connection)
     try:
@@ -149,9 +152,7 @@ def replay(session: Session, broker_url: str, *, ids: list[int] | None, group: s
         connection.release()
     confirmed = set(ok)
     done = [row.id for row in rows if row.event_id in confirmed]
-    if done:
+    if done:  # stored when the caller's unit of work commits
         session.execute(update(dead_letters).where(dead_letters.c.id.in_(done)).values(replayed_at=utcnow()))
-        session.commit()
-    if failed:
-        raise LookupError(f"the broker refused {len(failed)} of them: {next(iter(failed.values()))}")
-    return len(done)
+    refused = f"the broker refused {len(failed)} of them: {next(iter(failed.values()))}" if failed else None
+    return len(done), refused

@@ -441,5 +441,5 @@ def resolve(session: Session, ident: int, outcome: str, *, actor: str, now: date
         before={"status": before},
         after={"status": reminder.status},
     )
-    session.commit()
+    session.flush()
     return reminder
