@@ -48,6 +48,7 @@ from mitra.models import (
 )
 from mitra.security.passwords import hash_password
 from mitra.services import audit
+from mitra.services.unit_of_work import UnitOfWork
 
 DEMO_PASSWORD = "mitra-demo-2023"  # nosec B105  # published demo password; refused in production
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "HELD_ACTIVITIES_2023", "load_reference_data", "seed_demo"]
@@ -368,19 +369,20 @@ def _people() -> list[tuple[str, str, str, str | None, str | None, str]]:
     return people
 
 
-def load_reference_data(session: Session, *, commit: bool = True) -> dict[str, int]:
-    """Provinces (provinces.csv) and the seven service areas: all production needs."""
-    seeder = _Seeder(session, None)
-    seeder.reference()
-    if commit:
-        session.commit()
+def load_reference_data(session: Session) -> dict[str, int]:
+    """Provinces (provinces.csv) and the seven service areas: all production needs. Its own
+    unit of work, or a step of the caller's."""
+    with UnitOfWork(session):
+        _Seeder(session, None).reference()
     return {table: _count(session, table) for table in ("provinces", "service_areas")}
 
 
 def seed_demo(session: Session, *, progress: Progress | None = None) -> dict[str, int]:
-    """Reference data plus the demo set, in one transaction; returns the rows per table."""
+    """Reference data plus the demo set, in one unit of work (a step of the caller's, when it
+    runs in one: `mitra seed-demo` compiles the statistics in the same transaction); returns
+    the rows per table."""
     seeder = _Seeder(session, progress)
-    try:
+    with UnitOfWork(session):
         seeder.reference()
         seeder.centres()
         seeder.partners()
@@ -391,8 +393,4 @@ def seed_demo(session: Session, *, progress: Progress | None = None) -> dict[str
         current, planned = plan_current(zones)
         seeder.collaborations(collabs + current, activities + planned)
         seeder.agreements()
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return {table: _count(session, table) for table, _model in TABLES}

@@ -19,7 +19,7 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from events.catalogue import Event
 from events.outbox import emit as _emit
@@ -32,8 +32,9 @@ _current: ContextVar[UnitOfWork | None] = ContextVar("mitra_unit_of_work", defau
 class UnitOfWork:
     """`with UnitOfWork() as uow:` ... commits on a clean exit, rolls back on an exception."""
 
-    def __init__(self, session: Session | None = None, *, actor: str | None = None):
-        self._session = session
+    def __init__(self, session: Session | scoped_session | None = None, *, actor: str | None = None):
+        # The scoped proxy (`db.session`) stands for this thread's session: hold that one.
+        self._session = session() if isinstance(session, scoped_session) else session
         self.actor = actor
         self.audited: list[dict[str, Any]] = []
         self.events: list[Event] = []
