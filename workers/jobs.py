@@ -28,7 +28,7 @@ from sqlalchemy import Delete, delete, or_, update
 from sqlalchemy.orm import Session
 
 from events.types import utcnow
-from mitra.extensions import db
+from mitra.extensions import changed_rows, db
 from mitra.models import (
     ApiToken,
     IdempotentRequest,
@@ -119,8 +119,7 @@ def prune(session: Session, now: datetime) -> dict[str, int]:
     from events.relay import Relay
 
     def deleted(statement: Delete) -> int:
-        # A DELETE gives a CursorResult; Session.execute is typed as the plain Result.
-        return session.execute(statement).rowcount  # type: ignore[attr-defined]
+        return changed_rows(session, statement)
 
     pruned = {"events": Relay(db.engine, current_app.config["BROKER_URL"], clock=lambda: now).prune()}
     pruned["job_runs"] = deleted(delete(JobRun).where(JobRun.slot < now - timedelta(days=30)))

@@ -1,11 +1,12 @@
 """Flask extensions, created bare here and bound to the app in the factory."""
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Table
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import CursorResult, Executable, Table
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from events.store import metadata
 
@@ -25,3 +26,11 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 migrate = Migrate()
+
+
+def changed_rows(session: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> int:
+    """How many rows an INSERT, UPDATE or DELETE wrote. The count is kept on request (an
+    INSERT's cursor is closed before it is read otherwise), and `Session.execute` is typed as
+    the plain Result although a write gives a CursorResult, which has it."""
+    result = session.execute(statement, params, execution_options={"preserve_rowcount": True})
+    return cast(CursorResult, result).rowcount

@@ -16,7 +16,6 @@ from events.types import utcnow
 from mitra import exports
 from mitra.api.auth import user
 from mitra.api.requests import ApiBlueprint
-from mitra.exports import XLSX_TYPE
 from mitra.services import statistics, unit_of_work
 from mitra.services.statistics import COUNTED_STATUSES, DIMENSIONS
 
@@ -46,7 +45,7 @@ def downloads_doc(schema: type[Schema]) -> dict[str, Any]:
                 "content": {
                     "application/json": {"schema": schema},
                     "text/csv": {"schema": {"type": "string"}},
-                    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                    exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
                 },
                 "headers": {
                     "Content-Disposition": {

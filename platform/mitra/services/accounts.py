@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
 from events.types import utcnow
-from mitra.extensions import db
+from mitra.extensions import changed_rows, db
 from mitra.models import ApiToken, AuditEntry, Centre, EmailPreference, Language, Partner, Role, User
 from mitra.models.enums import INDONESIAN_ZONES
 from mitra.security import ratelimit
@@ -130,7 +130,7 @@ def end_sessions(user: User, keep_token: str | None = None) -> int:
     statement = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     if keep_token:
         statement = statement.where(ApiToken.token_hash != token_hash(keep_token))
-    return db.session.execute(statement.values(revoked_at=utcnow())).rowcount or 0  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
+    return changed_rows(db.session(), statement.values(revoked_at=utcnow())) or 0
 
 
 def change_password(user: User, current: str, new: str, keep_token: str | None = None) -> None:

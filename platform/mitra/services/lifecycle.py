@@ -29,7 +29,7 @@ from events import catalogue
 from events.catalogue import EventType
 from events.outbox import emit
 from events.types import utcnow
-from mitra.extensions import db
+from mitra.extensions import changed_rows, db
 from mitra.models import Centre, Collaboration, Role
 from mitra.models import CollaborationStatus as S
 from mitra.security.auth import SYSTEM_ROLE, Principal, SystemActor
@@ -315,10 +315,10 @@ def _write(session: Session, collaboration: Collaboration, changes: dict[str, An
         session.flush()  # by an autoflush, they would bump the version under our UPDATE
     version = collaboration.version
     values = {**changes, "version": version + 1, "updated_at": utcnow()}
-    result = session.execute(
-        _VERSIONED_UPDATE, {"expected_id": collaboration.id, "read_version": version, **values}
+    written = changed_rows(
+        session, _VERSIONED_UPDATE, {"expected_id": collaboration.id, "read_version": version, **values}
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
+    if written != 1:
         raise StaleDataError(
             f"collaboration {collaboration.id} changed since it was read at version {version}"
         )

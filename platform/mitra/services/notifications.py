@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from events.types import utcnow
 from mitra import links
-from mitra.extensions import db
+from mitra.extensions import changed_rows, db
 from mitra.models import (
     Activity,
     ActivityStatus,
@@ -211,7 +211,7 @@ def copy_claimed_reminders(session: Session, token: str, day: date, now: datetim
     ).where(Reminder.due_on == day, Reminder.claim_token == token)
     columns = ["user_id", "kind", "subject_type", "subject_id", "created_at"]
     statement = insert(Notification).from_select(columns, claimed)
-    return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
+    return changed_rows(session, statement)
 
 
 SORTABLE = {"created_at": Notification.created_at}
@@ -246,11 +246,12 @@ def mark_read(user: User, ident: int, clock: Callable[[], datetime] = utcnow) ->
 
 
 def mark_all_read(user: User, clock: Callable[[], datetime] = utcnow) -> int:
-    changed = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
+    changed = changed_rows(
+        db.session(),
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=clock())
-    ).rowcount
+        .values(read_at=clock()),
+    )
     db.session.flush()
     return changed
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, joinedload
 from events import catalogue
 from events.outbox import emit
 from events.types import UTCDateTime
+from mitra.extensions import changed_rows
 from mitra.i18n import zone_label
 from mitra.models import (
     Centre,
@@ -175,8 +176,7 @@ def claim(
     """Run a claim statement for one window; returns how many reminders were new. The caller
     commits."""
     values = {"due_on": window.day, "due_at": window.due_at, "token": token, "now": now, **params}
-    # An INSERT's rowcount is kept only on request (SQLAlchemy closes its cursor first).
-    return session.execute(statement, values, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
+    return changed_rows(session, statement, values)
 
 
 def stage_copy(session: Session, notification: Notification, user: User, at: datetime) -> Reminder:
@@ -277,11 +277,12 @@ def dispatch(
 
 def send_one(session: Session, ident: int, now: datetime, transport: Transport, policy: MailPolicy) -> str:
     """Take the row (compare-and-set), send it, record the outcome; returns the new status."""
-    taken = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
+    taken = changed_rows(
+        session,
         update(Reminder)
         .where(Reminder.id == ident, Reminder.status.in_(SENDABLE), Reminder.next_attempt_at <= now)
-        .values(status=R.SENDING, attempts=Reminder.attempts + 1, updated_at=now)
-    ).rowcount
+        .values(status=R.SENDING, attempts=Reminder.attempts + 1, updated_at=now),
+    )
     session.commit()
     if not taken:
         return "skipped"  # another sender has it, or it changed meanwhile
@@ -390,15 +391,16 @@ def compose(session: Session, reminder: Reminder, now: datetime) -> EmailMessage
 def release_stuck(session: Session, now: datetime, policy: MailPolicy) -> int:
     """A row left `sending` longer than any SMTP dialogue lasts had its sender die mid-way:
     whether the message left is unknown, so it goes to an operator, not back to the queue."""
-    released = session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult; Session.execute is typed Result
+    released = changed_rows(
+        session,
         update(Reminder)
         .where(Reminder.status == R.SENDING, Reminder.updated_at < now - policy.sending_timeout)
         .values(
             status=R.UNKNOWN,
             updated_at=now,
             last_error="the sender stopped while sending; whether the message left is unknown",
-        )
-    ).rowcount
+        ),
+    )
     session.commit()
     return released
 
