@@ -19,7 +19,10 @@ from marshmallow import Schema, ValidationError
 from events.schemas import (
     ActivityData,
     AgreementData,
+    AttachmentData,
+    AttendanceData,
     CollaborationData,
+    OutcomeData,
     PartnershipStatusData,
     ReminderData,
 )
@@ -140,3 +143,9 @@ PartnershipStatusChanged = declare(
     "partnership.status_changed", PartnershipStatusData, "partnership/{partnership_id}"
 )
 ReminderSent = declare("reminder.sent", ReminderData, "reminder/{reminder_id}")
+
+_ATTACHMENT = "attachment/{attachment_id}"
+AttachmentAdded = declare("attachment.added", AttachmentData, _ATTACHMENT)
+AttachmentRemoved = declare("attachment.removed", AttachmentData, _ATTACHMENT)
+AttendanceRecorded = declare("activity.attendance_recorded", AttendanceData, _ACTIVITY)
+OutcomeRecorded = declare("umkm.outcome_recorded", OutcomeData, "umkm/{umkm_id}/outcome/{outcome_id}")

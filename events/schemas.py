@@ -71,3 +71,47 @@ class ReminderData(EventData):
     subject_type = fields.String(required=True)
     subject_id = fields.Integer(required=True, strict=True)
     due_on = fields.Date(required=True)
+
+
+class AttachmentData(EventData):
+    attachment_id = fields.Integer(required=True, strict=True)
+    subject_type = fields.String(
+        required=True, validate=validate.OneOf(("agreement", "collaboration", "activity"))
+    )
+    subject_id = fields.Integer(required=True, strict=True)
+    centre_id = fields.Integer(required=True, strict=True)
+    partner_id = fields.Integer(required=True, strict=True)
+    kind = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True, strict=True)
+    sha256 = fields.String(required=True, validate=validate.Length(equal=64))
+    actor = fields.String(required=True)
+
+
+class AttendanceData(EventData):
+    """An activity's attendance list changed; umkm_reached is its count of distinct businesses."""
+
+    activity_id = fields.Integer(required=True, strict=True)
+    collaboration_id = fields.Integer(required=True, strict=True)
+    centre_id = fields.Integer(required=True, strict=True)
+    partner_id = fields.Integer(required=True, strict=True)
+    umkm_reached = fields.Integer(required=True, strict=True)
+    added = fields.Integer(required=True, strict=True)
+    removed = fields.Integer(load_default=0, strict=True)
+    actor = fields.String(required=True)
+
+
+class OutcomeData(EventData):
+    """No personal data: the business is named by its id and NIB only."""
+
+    outcome_id = fields.Integer(required=True, strict=True)
+    umkm_id = fields.Integer(required=True, strict=True)
+    nib = fields.String(required=True, validate=validate.Length(equal=13))
+    type = fields.String(required=True)
+    date = fields.Date(required=True)
+    amount_idr = fields.Integer(allow_none=True, load_default=None, strict=True)
+    activity_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    collaboration_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    centre_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    partner_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    actor = fields.String(required=True)

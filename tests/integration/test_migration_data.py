@@ -13,9 +13,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from mitra import create_app
-from mitra.demo.data import load_reference_data
 from mitra.extensions import db
-from mitra.models import ApiToken
+from mitra.models import SERVICE_AREAS, ApiToken
 from mitra.services import tokens
 from tests.conftest import ON_POSTGRES, _drop_postgres_database, _postgres_database
 from tests.factories import UserFactory
@@ -53,13 +52,29 @@ def scratch_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
 
 
+def _reference_data_of_old_schemas() -> None:
+    """The provinces and service areas the rows refer to, as plain SQL: the reference loader
+    writes today's tables (regencies among them), which an old revision does not have yet."""
+    db.session.execute(
+        text(
+            "INSERT INTO provinces (code, name, capital, zone, iana_zone)"
+            " VALUES ('35', 'Jawa Timur', 'Surabaya', 'WIB', 'Asia/Jakarta')"
+        )
+    )
+    for position, (code, name_id, name_en) in enumerate(SERVICE_AREAS, start=1):
+        db.session.execute(
+            text("INSERT INTO service_areas (code, position, name_id, name_en) VALUES (:c, :p, :i, :e)"),
+            {"c": code, "p": position, "i": name_id, "e": name_en},
+        )
+
+
 def test_0005_keeps_existing_activities_both_ways(scratch_url, tmp_path):
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": scratch_url, "MITRA_ENV": "test", "INSTANCE_PATH": str(tmp_path)}
     )
     with app.app_context():
         upgrade(revision="0004")
-        load_reference_data(db.session)
+        _reference_data_of_old_schemas()
         for statement in ROWS:
             db.session.execute(text(statement))
         db.session.commit()
@@ -134,7 +149,7 @@ def test_0009_admits_revitalised_centres_and_keeps_the_rows_that_refer_to_them(s
     )
     with app.app_context():
         upgrade(revision="0005")
-        load_reference_data(db.session)
+        _reference_data_of_old_schemas()
         for statement in ROWS:
             db.session.execute(text(statement))
         db.session.execute(text("UPDATE partners SET registered_by_centre_id = 1"))

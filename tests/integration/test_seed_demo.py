@@ -85,7 +85,7 @@ def test_running_twice_changes_no_row_count(app):
 def test_reference_data_alone(app):
     counts = load_reference_data(db.session)
 
-    assert counts == {"provinces": 38, "service_areas": 7}
+    assert counts == {"provinces": 38, "regencies": 514, "service_areas": 7}
     assert db.session.scalar(select(func.count()).select_from(Centre)) == 0
     # The demo builds on reference data loaded before it.
     seed_demo(db.session)

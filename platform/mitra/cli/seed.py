@@ -30,7 +30,7 @@ def _progress(table: str, rows: int, new: int) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load demo data: 38 provinces, the 7 service areas, 70 PLUT-KUMKM centres, 73 partners,
+    """Load demo data: 38 provinces, 514 regencies, the 7 service areas, 70 PLUT-KUMKM centres, 73 partners,
     the 2023 "New PLUT" collaborations (49 activities held with 73 partners at 32 centres),
     some current proposals, and demo logins; then compile the statistics the dashboards read.
 

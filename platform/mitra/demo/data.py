@@ -43,6 +43,7 @@ from mitra.models import (
     Partner,
     Partnership,
     Province,
+    Regency,
     ServiceArea,
     User,
 )
@@ -76,6 +77,7 @@ _FALLBACK_STAMP = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 
 TABLES = (
     ("provinces", Province),
+    ("regencies", Regency),
     ("service_areas", ServiceArea),
     ("centres", Centre),
     ("partners", Partner),
@@ -138,6 +140,16 @@ class _Seeder:
             else:
                 for key, value in values.items():
                     setattr(province, key, value)
+        regencies = {r.code: r for r in self.session.scalars(select(Regency))}
+        for row in _csv_rows("regencies.csv"):
+            name, province_code = row["regency_name"], row["province_code"]
+            regency = regencies.get(row["regency_code"])
+            if regency is None:
+                self._add(
+                    "regencies", Regency(code=row["regency_code"], name=name, province_code=province_code)
+                )
+            else:
+                regency.name, regency.province_code = name, province_code
         areas = {a.code: a for a in self.session.scalars(select(ServiceArea))}
         for position, (code, name_id, name_en) in enumerate(SERVICE_AREAS, start=1):
             area = areas.get(code)
@@ -148,7 +160,7 @@ class _Seeder:
                 )
             else:
                 area.position, area.name_id, area.name_en = position, name_id, name_en
-        self._done("provinces", "service_areas")
+        self._done("provinces", "regencies", "service_areas")
 
     # -- demo data: get-or-create, an existing row is left as it is
     def centres(self) -> None:
@@ -370,11 +382,12 @@ def _people() -> list[tuple[str, str, str, str | None, str | None, str]]:
 
 
 def load_reference_data(session: Session) -> dict[str, int]:
-    """Provinces (provinces.csv) and the seven service areas: all production needs. Its own
+    """Provinces, regencies (provinces.csv, regencies.csv) and the seven service areas: all
+    production needs. Its own
     unit of work, or a step of the caller's."""
     with UnitOfWork(session):
         _Seeder(session, None).reference()
-    return {table: _count(session, table) for table in ("provinces", "service_areas")}
+    return {table: _count(session, table) for table in ("provinces", "regencies", "service_areas")}
 
 
 def seed_demo(session: Session, *, progress: Progress | None = None) -> dict[str, int]:

@@ -7,16 +7,20 @@ from mitra.models.enums import (
     ActivityStatus,
     ActivityType,
     AgreementKind,
+    AttachmentKind,
     CentreStatus,
     CentreTier,
     CollaborationStatus,
     EmailPreference,
     Language,
+    OutcomeType,
     PartnerScope,
     PartnershipStatus,
     PartnerType,
     Role,
+    UmkmScale,
 )
+from mitra.models.evidence import Attachment, Attendance, Outcome, Umkm
 from mitra.models.notifications import (
     JobRun,
     JobRunStatus,
@@ -26,11 +30,19 @@ from mitra.models.notifications import (
     ReminderStatus,
 )
 from mitra.models.organisations import Centre, Partner
-from mitra.models.reference import SERVICE_AREAS, Province, ServiceArea
+from mitra.models.reference import SERVICE_AREAS, Province, Regency, ServiceArea
 from mitra.models.statistics import ActivityTotal, AnswerTime, CollaborationCount
 from mitra.models.user import User
 
 __all__ = [
+    "Attachment",
+    "AttachmentKind",
+    "Attendance",
+    "Outcome",
+    "OutcomeType",
+    "Regency",
+    "Umkm",
+    "UmkmScale",
     "Activity",
     "ActivityStatus",
     "ActivityTotal",

@@ -96,6 +96,33 @@ class ActivityStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class AttachmentKind(StrEnum):
+    AGREEMENT = "agreement"  # the signed MoU/PKS
+    ATTENDANCE = "attendance"
+    PHOTO = "photo"
+    REPORT = "report"
+    OTHER = "other"
+
+
+class UmkmScale(StrEnum):
+    """The scale of a business (UU 20/2008, PP 7/2021)."""
+
+    MIKRO = "mikro"
+    KECIL = "kecil"
+    MENENGAH = "menengah"
+
+
+class OutcomeType(StrEnum):
+    FINANCING = "financing"  # the only type with an amount, in rupiah
+    HALAL_CERTIFICATE = "halal_certificate"
+    SNI_CERTIFICATE = "sni_certificate"
+    BPOM_PERMIT = "bpom_permit"
+    NIB_ISSUED = "nib_issued"
+    MARKETPLACE_ONBOARDING = "marketplace_onboarding"
+    EXPORT = "export"
+    OTHER = "other"
+
+
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
 
 

@@ -1,8 +1,8 @@
-"""Reference data held in the database: provinces and the seven PLUT service areas."""
+"""Reference data held in the database: provinces, regencies and the seven PLUT service areas."""
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mitra.extensions import Model
@@ -21,6 +21,16 @@ class Province(Model):
     capital: Mapped[str] = mapped_column(String(80))
     zone: Mapped[str] = mapped_column(String(4))  # WIB, WITA, WIT
     iana_zone: Mapped[str] = mapped_column(String(40))
+
+
+class Regency(Model):
+    """A regency (kabupaten) or city (kota), by its 4-digit Kemendagri code: 514 of them."""
+
+    __tablename__ = "regencies"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
 
 
 class ServiceArea(Model):
