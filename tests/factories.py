@@ -1,4 +1,5 @@
-"""factory_boy factories for the API tests: centres, partners, users, collaborations."""
+"""factory_boy factories for the tests: centres, partners, users, collaborations, activities,
+businesses (UMKM) and their attendance."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from mitra.extensions import db
-from mitra.models import Centre, Collaboration, Partner, Partnership, User
+from mitra.models import Activity, Attendance, Centre, Collaboration, Partner, Partnership, Umkm, User
 from mitra.security.passwords import hash_password
 
 PASSWORD = "correct horse battery"
@@ -76,3 +77,36 @@ class CollaborationFactory(_Factory):
     ends_on = date(2031, 6, 30)
     target_umkm = 50
     status = "draft"
+
+
+class ActivityFactory(_Factory):
+    class Meta:
+        model = Activity
+
+    collaboration = factory.SubFactory(CollaborationFactory, status="active")
+    type = "training"
+    title = factory.Sequence(lambda n: f"Pelatihan {n}")
+    date = date(2031, 4, 1)
+    status = "planned"
+
+
+class UmkmFactory(_Factory):
+    class Meta:
+        model = Umkm
+
+    nib = factory.Sequence(lambda n: f"{9120000000000 + n:013d}")
+    business_name = factory.Sequence(lambda n: f"Keripik Tempe Sanan {n}")
+    owner_name = factory.Sequence(lambda n: f"Ibu Sri Wahyuni {n}")
+    kbli = "10794"
+    scale = "mikro"
+    regency_code = "3507"
+    phone = "081234567890"
+    email = factory.Sequence(lambda n: f"usaha{n}@contoh.id")
+
+
+class AttendanceFactory(_Factory):
+    class Meta:
+        model = Attendance
+
+    activity = factory.SubFactory(ActivityFactory)
+    umkm = factory.SubFactory(UmkmFactory)

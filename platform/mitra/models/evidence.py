@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.types import UTCDateTime, utcnow
 from mitra.extensions import Model
+from mitra.models.collaboration import Activity
 from mitra.models.enums import AttachmentKind, OutcomeType, UmkmScale, one_of
 from mitra.models.mixins import Timestamps
 from mitra.models.organisations import Centre
@@ -111,6 +112,9 @@ class Attendance(Model):
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), primary_key=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    activity: Mapped[Activity] = relationship()
+    umkm: Mapped[Umkm] = relationship()
 
 
 class Outcome(Model):

@@ -7,7 +7,11 @@
   collaborations once proposed (never a centre's drafts), their activities, and the
   partnerships and agreements those belong to.
 Centres and partners are public registries: every signed-in user may read them; each
-person sees only their own notifications. A collaboration's history, for its partner,
+person sees only their own notifications. The UMKM register is national: a centre finds any
+business in it (so nobody registers an NIB twice), a partner only the businesses on the
+attendance of activities it can see. A business's personal data (UU 27/2022: owner's name,
+phone, e-mail) is the ministry's and the centres' that work with it: the centre that
+registered it or held an activity it attended; never a partner's. A collaboration's history, for its partner,
 starts at the first proposal: what the centre wrote while drafting stays the centre's.
 Anything outside a principal's scope is simply not found, so ids leak nothing.
 """
@@ -27,6 +31,7 @@ from mitra.models import (
     Activity,
     Agreement,
     ApiToken,
+    Attendance,
     AuditEntry,
     Centre,
     Collaboration,
@@ -35,6 +40,7 @@ from mitra.models import (
     Partnership,
     PartnershipStatus,
     Role,
+    Umkm,
 )
 from mitra.models.api import API_TOKEN
 from mitra.security.auth import SYSTEM_ROLE, Principal
@@ -142,6 +148,39 @@ def collaboration_history(principal: Principal, ident: int) -> Select:
     return statement
 
 
+def _attended(principal: Principal) -> ColumnElement[bool]:
+    """The business is on the attendance of an activity `principal` can see."""
+    attendance = aliased(Attendance)
+    return exists(
+        activities(principal)
+        .with_only_columns(Activity.id)
+        .join(attendance, attendance.activity_id == Activity.id)
+        .where(attendance.umkm_id == Umkm.id)
+    )
+
+
+def umkm_criterion(principal: Principal) -> ColumnElement[bool]:
+    if principal.role in CENTRE_ROLES or principal.role == SYSTEM_ROLE:
+        return true()
+    if principal.role == Role.PARTNER_USER:
+        return _attended(principal)
+    return false()
+
+
+def umkm_personal_criterion(principal: Principal) -> ColumnElement[bool]:
+    """True for the businesses whose personal data `principal` may read (a column
+    expression: select it beside the rows, or filter on it)."""
+    if sees_everything(principal):
+        return true()
+    if principal.role == Role.CENTRE_MANAGER:
+        return or_(Umkm.registered_by_centre_id == principal.centre_id, _attended(principal))
+    return false()
+
+
+def umkm(principal: Principal) -> Select:
+    return select(Umkm).where(umkm_criterion(principal))
+
+
 # What each kind of record a path can name is, for `visible`: who may see it, and its model.
 VISIBLE: dict[str, tuple[Callable[[Principal], Select], Any]] = {
     "collaboration": (collaborations, Collaboration),
@@ -152,6 +191,7 @@ VISIBLE: dict[str, tuple[Callable[[Principal], Select], Any]] = {
     "partner": (partners, Partner),
     "notification": (notifications, Notification),
     "token": (api_tokens, ApiToken),
+    "umkm": (umkm, Umkm),
 }
 
 
