@@ -8,7 +8,7 @@ from sqlalchemy import select
 from mitra.extensions import db
 from mitra.models import Umkm
 from mitra.services import scoping
-from tests.factories import AttendanceFactory, CentreFactory, PartnerFactory, UmkmFactory, UserFactory
+from tests.factories import AttendanceFactory, CentreFactory, UmkmFactory, UserFactory
 
 
 @pytest.fixture
