@@ -55,11 +55,15 @@ Config = Mapping[str, Any]
 @dataclass(frozen=True)
 class Job:
     id: str
-    run: Callable[[Session, datetime], Any]  # (session, now_utc) -> a summary; commits its work
+    run: Callable[[Session, datetime], Any]  # (session, now_utc) -> a summary
     trigger: Callable[[Config], BaseTrigger]
     period: timedelta  # between two fire times (an interval trigger's own interval wins)
     schedule: str  # the trigger in words
     help: str
+    # False: the run is one unit of work. True: the run commits step by step, each step a
+    # unit of its own (a batch, one e-mail): what is done stays done if a later step fails,
+    # and a mail's claim is committed before it is sent.
+    steps: bool = False
 
     def slot_for(self, now: datetime, trigger: BaseTrigger) -> datetime:
         """The latest fire time at or before `now`: the slot a run at `now` belongs to."""
@@ -155,6 +159,7 @@ JOBS: tuple[Job, ...] = (
         QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
         "Claim the reminders and digests due at 08:00 in each recipient's zone, then send them.",
+        steps=True,
     ),
     Job(
         "mail-dispatch",
@@ -163,6 +168,7 @@ JOBS: tuple[Job, ...] = (
         timedelta(seconds=30),
         "every MAIL_DISPATCH_SECONDS (30) seconds",
         "Send notification e-mails and due retries; flag sends left unfinished as unknown.",
+        steps=True,
     ),
     Job(
         "proposal-expiry",
@@ -171,6 +177,7 @@ JOBS: tuple[Job, ...] = (
         QUARTER,
         "every 15 minutes at :00 :15 :30 :45",
         "Expire proposals unanswered after respond_by in the centre's calendar.",
+        steps=True,
     ),
     Job(
         "lifecycle",
@@ -180,6 +187,7 @@ JOBS: tuple[Job, ...] = (
         "every 15 minutes at :00 :15 :30 :45",
         "Start accepted collaborations on their start date, remind centres at the end, and close"
         " them MITRA_AUTO_COMPLETE_DAYS after it.",
+        steps=True,
     ),
     Job(
         "agreement-expiry",
@@ -268,8 +276,11 @@ def run(
                 log.info("%s: slot %s already claimed; skipped", job.id, slot.isoformat())
                 return Outcome(job.id, slot, "skipped")
             try:
-                with UnitOfWork(session(), actor=f"system:{job.id}"):
+                if job.steps:
                     summary = str(job.run(session(), now))
+                else:
+                    with UnitOfWork(session(), actor=f"system:{job.id}"):
+                        summary = str(job.run(session(), now))
                 status = JobRunStatus.DONE
             except Exception:  # noqa: BLE001 - rolled back, recorded on the run; the next slot tries again
                 summary = traceback.format_exc()

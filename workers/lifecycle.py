@@ -35,6 +35,7 @@ from mitra.models import (
     Milestone,
 )
 from mitra.services import lifecycle, notifications, reminders
+from mitra.services.unit_of_work import UnitOfWork
 
 S = CollaborationStatus
 ACTOR = lifecycle.LIFECYCLE_ACTOR
@@ -60,7 +61,7 @@ _EVENT_COLUMNS = (
 
 
 def run_lifecycle(session: Session, now_utc: datetime, auto_complete_days: int | None = None) -> dict:
-    """The job: start, remind, close (see the module's docstring); commits its work."""
+    """The job: start, remind, close (see the module's docstring); each batch is a unit of work."""
     if auto_complete_days is None:
         auto_complete_days = int(
             current_app.config.get("MITRA_AUTO_COMPLETE_DAYS") or DEFAULT_AUTO_COMPLETE_DAYS
@@ -91,7 +92,6 @@ def run_lifecycle(session: Session, now_utc: datetime, auto_complete_days: int |
             ),
             closing_summary=AUTO_SUMMARY,
         )
-    session.commit()
     return dict(+done)
 
 
@@ -101,41 +101,41 @@ def reminder_days(auto_complete_days: int) -> tuple[tuple[str, int], ...]:
 
 
 def _move(session: Session, verb: str, now: datetime, where: tuple, **values: Any) -> int:
-    """Take `verb` on every collaboration matching `where`, BATCH per commit."""
+    """Take `verb` on every collaboration matching `where`, BATCH per unit of work."""
     step = lifecycle.TRANSITIONS[verb]
     columns = [_TABLE.c[name] for name in _EVENT_COLUMNS]
     moved = 0
     while True:
-        ids = session.scalars(select(_TABLE.c.id).where(*where).order_by(_TABLE.c.id).limit(BATCH)).all()
-        if not ids:
-            break
-        rows = session.execute(
-            update(_TABLE)
-            .where(_TABLE.c.id.in_(ids), _TABLE.c.status.in_(step.sources))
-            .values(status=step.target, version=_TABLE.c.version + 1, updated_at=now, **values)
-            .returning(_TABLE.c.status, *columns)
-        ).all()
-        text = values.get("closing_summary")
-        previous = step.sources[0]
-        after = {"status": step.target, **({step.requires: text} if step.requires else {})}
-        if rows:
-            session.execute(
-                insert(AuditEntry.__table__),
-                [
-                    {
-                        "actor": ACTOR.actor,
-                        "action": step.action,
-                        "subject_type": "collaboration",
-                        "subject_id": row.id,
-                        "before": {"status": previous},
-                        "after": after,
-                        "at": now,
-                    }
-                    for row in rows
-                ],
-            )
-            emit_all(session, _events(step.event, [_event_data(row, previous, text) for row in rows]))
-        session.commit()
+        with UnitOfWork(session):  # a batch, its audit rows and its events: one commit
+            ids = session.scalars(select(_TABLE.c.id).where(*where).order_by(_TABLE.c.id).limit(BATCH)).all()
+            if not ids:
+                break
+            rows = session.execute(
+                update(_TABLE)
+                .where(_TABLE.c.id.in_(ids), _TABLE.c.status.in_(step.sources))
+                .values(status=step.target, version=_TABLE.c.version + 1, updated_at=now, **values)
+                .returning(_TABLE.c.status, *columns)
+            ).all()
+            text = values.get("closing_summary")
+            previous = step.sources[0]
+            after = {"status": step.target, **({step.requires: text} if step.requires else {})}
+            if rows:
+                session.execute(
+                    insert(AuditEntry.__table__),
+                    [
+                        {
+                            "actor": ACTOR.actor,
+                            "action": step.action,
+                            "subject_type": "collaboration",
+                            "subject_id": row.id,
+                            "before": {"status": previous},
+                            "after": after,
+                            "at": now,
+                        }
+                        for row in rows
+                    ],
+                )
+                emit_all(session, _events(step.event, [_event_data(row, previous, text) for row in rows]))
         moved += len(rows)
         if len(ids) < BATCH:
             break
@@ -183,39 +183,41 @@ def _remind(
     """Tell the centre's managers of each active collaboration whose reminder day (ends_on +
     offset) came in the last CATCH_UP_DAYS; once each, by its milestone row."""
     last = today - timedelta(days=offset)
-    due = session.execute(
-        select(Collaboration.id, Collaboration.centre_id, Collaboration.ends_on)
-        .join(Centre, Centre.id == Collaboration.centre_id)
-        .where(
-            Collaboration.status == S.ACTIVE,
-            Collaboration.ends_on.between(last - timedelta(days=CATCH_UP_DAYS), last),
-            Centre.zone.in_(zones),
-            ~exists().where(
-                Milestone.kind == kind,
-                Milestone.subject_type == "collaboration",
-                Milestone.subject_id == Collaboration.id,
-            ),
-        )
-        .order_by(Collaboration.id)
-    ).all()
+    with UnitOfWork(session):
+        due = session.execute(
+            select(Collaboration.id, Collaboration.centre_id, Collaboration.ends_on)
+            .join(Centre, Centre.id == Collaboration.centre_id)
+            .where(
+                Collaboration.status == S.ACTIVE,
+                Collaboration.ends_on.between(last - timedelta(days=CATCH_UP_DAYS), last),
+                Centre.zone.in_(zones),
+                ~exists().where(
+                    Milestone.kind == kind,
+                    Milestone.subject_type == "collaboration",
+                    Milestone.subject_id == Collaboration.id,
+                ),
+            )
+            .order_by(Collaboration.id)
+        ).all()
+
     told = 0
     for ident, centre_id, ends_on in due:
-        inserted = session.scalar(
-            reminders.insert_or_skip(session, Milestone)
-            .values(
-                kind=kind,
-                subject_type="collaboration",
-                subject_id=ident,
-                due_on=ends_on + timedelta(days=offset),
-                created_at=now,
+        with UnitOfWork(session):  # the milestone with its notifications and their e-mail copies
+            inserted = session.scalar(
+                reminders.insert_or_skip(session, Milestone)
+                .values(
+                    kind=kind,
+                    subject_type="collaboration",
+                    subject_id=ident,
+                    due_on=ends_on + timedelta(days=offset),
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+                .returning(Milestone.id)
             )
-            .on_conflict_do_nothing()
-            .returning(Milestone.id)
-        )
-        if inserted is not None:
-            for user in notifications.centre_managers(session, centre_id):
-                notification = notifications.create(session, user, kind, ident, at=now)
-                reminders.stage_copy(session, notification, user, now)
-            told += 1
-        session.commit()
+            if inserted is not None:
+                for user in notifications.centre_managers(session, centre_id):
+                    notification = notifications.create(session, user, kind, ident, at=now)
+                    reminders.stage_copy(session, notification, user, now)
+                told += 1
     return told

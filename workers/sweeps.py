@@ -43,6 +43,8 @@ from mitra.services import lifecycle, notifications, reminders
 from mitra.services.errors import ServiceError
 from mitra.services.mail import Transport
 from mitra.services.reminders import MailPolicy
+from mitra.services.unit_of_work import UnitOfWork
+from workers import mail_sender
 
 log = logging.getLogger("mitra.sweeps")
 
@@ -186,12 +188,12 @@ def claim_reminders(session: Session, now_utc: datetime, policy: MailPolicy | No
     for window in windows:
         token = uuid4().hex  # marks this window's claims, for their in-app copies
         params = {"zones": list(window.zones), **day_params(window.day)}
-        claimed["reminders"] += reminders.claim(
-            session, statement, window=window, token=token, now=now_utc, params=params
-        )
-        notifications.copy_claimed_reminders(session, token, window.day, now_utc)
-        session.commit()
-    claimed["digest"] += reminders.claim_digests(session, now_utc, windows)
+        with UnitOfWork(session):  # each window's claims and their in-app copies together
+            claimed["reminders"] += reminders.claim(
+                session, statement, window=window, token=token, now=now_utc, params=params
+            )
+            notifications.copy_claimed_reminders(session, token, window.day, now_utc)
+    claimed["digest"] += mail_sender.claim_digests(session, now_utc, windows)
     return +claimed
 
 
@@ -201,13 +203,13 @@ def sweep_reminders(
     """The reminders job: claim what is due now, commit, then send it (and any retry due)."""
     policy = policy or MailPolicy.from_config(current_app.config)
     claimed = claim_reminders(session, now_utc, policy)
-    sent = reminders.dispatch(session, now_utc, transport, policy)
+    sent = mail_sender.dispatch(session, now_utc, transport, policy)
     return {"claimed": dict(claimed), "sent": dict(sent)}
 
 
 def dispatch_mail(session: Session, now_utc: datetime, transport: Transport | None = None) -> dict:
     """The mail job: send notification e-mails and due retries; flag stuck sends as unknown."""
-    return dict(reminders.dispatch(session, now_utc, transport))
+    return dict(mail_sender.dispatch(session, now_utc, transport))
 
 
 def expire_proposals(session: Session, now_utc: datetime) -> int:
@@ -215,27 +217,29 @@ def expire_proposals(session: Session, now_utc: datetime) -> int:
     `system:proposal-expiry`; the transition emits collaboration.expired."""
     actor = SystemActor("proposal-expiry")
     due: list[int] = []
-    for today, zones in reminders.zones_by_local_date(now_utc).items():
-        due += session.scalars(
-            select(Collaboration.id)
-            .join(Centre, Centre.id == Collaboration.centre_id)
-            .where(
-                Collaboration.status == S.PROPOSED, Collaboration.respond_by < today, Centre.zone.in_(zones)
-            )
-        ).all()
-    session.commit()
+    with UnitOfWork(session):
+        for today, zones in reminders.zones_by_local_date(now_utc).items():
+            due += session.scalars(
+                select(Collaboration.id)
+                .join(Centre, Centre.id == Collaboration.centre_id)
+                .where(
+                    Collaboration.status == S.PROPOSED,
+                    Collaboration.respond_by < today,
+                    Centre.zone.in_(zones),
+                )
+            ).all()
     expired = 0
-    for ident in sorted(due):
+    for ident in sorted(due):  # one unit each: a proposal answered meanwhile spoils no other
         try:
-            collaboration = session.get(Collaboration, ident, with_for_update=_lock(session))
-            if collaboration is None or collaboration.status != S.PROPOSED:
-                session.rollback()
-                continue
-            lifecycle.transition(collaboration, "expire", actor=actor, clock=lambda: now_utc, session=session)
-            session.commit()
+            with UnitOfWork(session, actor=actor.actor):
+                collaboration = session.get(Collaboration, ident, with_for_update=_lock(session))
+                if collaboration is None or collaboration.status != S.PROPOSED:
+                    continue
+                lifecycle.transition(
+                    collaboration, "expire", actor=actor, clock=lambda: now_utc, session=session
+                )
             expired += 1
         except (StaleDataError, ServiceError) as exc:  # answered or expired meanwhile
-            session.rollback()
             log.info("collaboration %s not expired: %s", ident, exc)
     return expired
 
@@ -254,56 +258,56 @@ def agreement_milestones(session: Session, now_utc: datetime, catch_up_days: int
     catches up for `catch_up_days`."""
     actor = SystemActor("agreement-expiry").actor
     emitted: Counter = Counter()
-    for today, zones in reminders.zones_by_local_date(now_utc).items():
-        for kind, event_type, offset in MILESTONES:
-            first, last = today - timedelta(days=catch_up_days + offset), today - timedelta(days=offset)
-            rows = session.execute(
-                select(Agreement, Partnership)
-                .join(Partnership, Partnership.id == Agreement.partnership_id)
-                .join(Centre, Centre.id == Partnership.centre_id)
-                .where(
-                    Agreement.valid_until.between(first, last),
-                    Centre.zone.in_(zones),
-                    ~exists().where(
-                        and_(
-                            Milestone.kind == kind,
-                            Milestone.subject_type == "agreement",
-                            Milestone.subject_id == Agreement.id,
-                        )
-                    ),
-                )
-            ).all()
-            for agreement, partnership in rows:
-                inserted = session.scalar(
-                    reminders.insert_or_skip(session, Milestone)
-                    .values(
-                        kind=kind,
-                        subject_type="agreement",
-                        subject_id=agreement.id,
-                        due_on=agreement.valid_until + timedelta(days=offset),
-                        created_at=now_utc,
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(Milestone.id)
-                )
-                if inserted is not None:
-                    emit(
-                        session,
-                        event_type(
-                            agreement_id=agreement.id,
-                            partnership_id=partnership.id,
-                            centre_id=partnership.centre_id,
-                            partner_id=partnership.partner_id,
-                            kind=agreement.kind,
-                            number=agreement.number,
-                            signed_on=agreement.signed_on,
-                            valid_until=agreement.valid_until,
-                            actor=actor,
-                            days_left=(agreement.valid_until - today).days if offset < 0 else None,
+    with UnitOfWork(session):  # every milestone with its event, in one commit
+        for today, zones in reminders.zones_by_local_date(now_utc).items():
+            for kind, event_type, offset in MILESTONES:
+                first, last = today - timedelta(days=catch_up_days + offset), today - timedelta(days=offset)
+                rows = session.execute(
+                    select(Agreement, Partnership)
+                    .join(Partnership, Partnership.id == Agreement.partnership_id)
+                    .join(Centre, Centre.id == Partnership.centre_id)
+                    .where(
+                        Agreement.valid_until.between(first, last),
+                        Centre.zone.in_(zones),
+                        ~exists().where(
+                            and_(
+                                Milestone.kind == kind,
+                                Milestone.subject_type == "agreement",
+                                Milestone.subject_id == Agreement.id,
+                            )
                         ),
                     )
-                    emitted[kind] += 1
-    session.commit()
+                ).all()
+                for agreement, partnership in rows:
+                    inserted = session.scalar(
+                        reminders.insert_or_skip(session, Milestone)
+                        .values(
+                            kind=kind,
+                            subject_type="agreement",
+                            subject_id=agreement.id,
+                            due_on=agreement.valid_until + timedelta(days=offset),
+                            created_at=now_utc,
+                        )
+                        .on_conflict_do_nothing()
+                        .returning(Milestone.id)
+                    )
+                    if inserted is not None:
+                        emit(
+                            session,
+                            event_type(
+                                agreement_id=agreement.id,
+                                partnership_id=partnership.id,
+                                centre_id=partnership.centre_id,
+                                partner_id=partnership.partner_id,
+                                kind=agreement.kind,
+                                number=agreement.number,
+                                signed_on=agreement.signed_on,
+                                valid_until=agreement.valid_until,
+                                actor=actor,
+                                days_left=(agreement.valid_until - today).days if offset < 0 else None,
+                            ),
+                        )
+                        emitted[kind] += 1
     return dict(emitted)
 
 

@@ -2,6 +2,8 @@
 
 A row's key, (due_on, kind, subject, recipient), is unique in the database. A sweep claims
 due reminders by INSERTing them (a key already there is skipped), commits, then sends.
+This module holds the steps and never commits; `workers.mail_sender` runs each step in a
+unit of work of its own, in the order that makes a send safe.
 Sending takes the row `pending -> sending` by compare-and-set, so two senders never both
 send it, and ends in:
 - `sent` (ReminderSent is emitted in the same commit);
@@ -17,7 +19,6 @@ No transaction stays open while SMTP talks: on SQLite it would hold the write lo
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,7 +27,6 @@ from email.utils import formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Date, Select, Table, bindparam, case, literal, null, select, true, union_all, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -46,7 +46,6 @@ from mitra.models import (
 from mitra.models import ReminderStatus as R
 from mitra.models.enums import INDONESIAN_ZONES
 from mitra.services import audit, mail, notifications
-from mitra.services.mail import SendAmbiguous, SendFailed, Transport
 
 log = logging.getLogger("mitra.reminders")
 
@@ -200,136 +199,131 @@ def stage_copy(session: Session, notification: Notification, user: User, at: dat
     return reminder
 
 
-def claim_digests(session: Session, now: datetime, windows: list[Window]) -> int:
-    """One digest row per user with held rows, at the reminder hour of the user's zone."""
+def waiting_for_digest(session: Session, now: datetime, window: Window) -> list[int]:
+    """The users of `window`'s zones with held rows due by `now`."""
     zone = case((User.role == Role.CENTRE_MANAGER, Centre.zone), else_=User.zone)
-    claimed = 0
-    for window in windows:
-        waiting = session.scalars(
+    return list(
+        session.scalars(
             select(Reminder.recipient_id)
             .distinct()
             .join(User, User.id == Reminder.recipient_id)
             .outerjoin(Centre, Centre.id == User.centre_id)
             .where(Reminder.status == R.HELD, Reminder.due_at <= now, zone.in_(window.zones))
-        ).all()
-        session.commit()
-        for user_id in waiting:
-            digest_id = session.scalar(
-                insert_or_skip(session, Reminder)
-                .values(
-                    kind=DIGEST,
-                    subject_type="user",
-                    subject_id=user_id,
-                    recipient_id=user_id,
-                    due_on=window.day,
-                    due_at=window.due_at,
-                    status=R.PENDING,
-                    attempts=0,
-                    next_attempt_at=window.due_at,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .on_conflict_do_nothing()
-                .returning(Reminder.id)
-            )
-            if digest_id is not None:
-                session.execute(
-                    update(Reminder)
-                    .where(
-                        Reminder.recipient_id == user_id, Reminder.status == R.HELD, Reminder.due_at <= now
-                    )
-                    .values(status=R.DIGESTED, digest_id=digest_id, updated_at=now)
-                )
-                claimed += 1
-            session.commit()
-    return claimed
-
-
-# -- sending -----------------------------------------------------------------------------------
-
-
-def dispatch(
-    session: Session, now: datetime, transport: Transport | None = None, policy: MailPolicy | None = None
-) -> Counter:
-    """Send every row due by `now` (pending, or failed and due for a retry)."""
-    policy = policy or MailPolicy.from_config(current_app.config)
-    own_transport = transport is None
-    transport = transport or mail.transport_from(current_app.config)
-    counts: Counter = Counter(unknown=release_stuck(session, now, policy))
-    try:
-        for _round in range(1000):
-            ids = session.scalars(
-                select(Reminder.id)
-                .where(Reminder.status.in_(SENDABLE), Reminder.next_attempt_at <= now)
-                .order_by(Reminder.next_attempt_at, Reminder.id)
-                .limit(policy.batch_size)
-            ).all()
-            session.commit()
-            for ident in ids:
-                counts[send_one(session, ident, now, transport, policy)] += 1
-            if len(ids) < policy.batch_size:
-                break
-    finally:
-        if own_transport:
-            transport.close()
-    return +counts
-
-
-def send_one(session: Session, ident: int, now: datetime, transport: Transport, policy: MailPolicy) -> str:
-    """Take the row (compare-and-set), send it, record the outcome; returns the new status."""
-    taken = changed_rows(
-        session,
-        update(Reminder)
-        .where(Reminder.id == ident, Reminder.status.in_(SENDABLE), Reminder.next_attempt_at <= now)
-        .values(status=R.SENDING, attempts=Reminder.attempts + 1, updated_at=now),
+        )
     )
-    session.commit()
-    if not taken:
-        return "skipped"  # another sender has it, or it changed meanwhile
+
+
+def claim_digest(session: Session, user_id: int, now: datetime, window: Window) -> bool:
+    """The user's digest row for `window`, taking every held row due by `now`; False when
+    another run claimed it already (its key is unique)."""
+    digest_id = session.scalar(
+        insert_or_skip(session, Reminder)
+        .values(
+            kind=DIGEST,
+            subject_type="user",
+            subject_id=user_id,
+            recipient_id=user_id,
+            due_on=window.day,
+            due_at=window.due_at,
+            status=R.PENDING,
+            attempts=0,
+            next_attempt_at=window.due_at,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(Reminder.id)
+    )
+    if digest_id is None:
+        return False
+    session.execute(
+        update(Reminder)
+        .where(Reminder.recipient_id == user_id, Reminder.status == R.HELD, Reminder.due_at <= now)
+        .values(status=R.DIGESTED, digest_id=digest_id, updated_at=now)
+    )
+    return True
+
+
+# -- sending: each function is one step, which the sender commits before the next ----------------
+
+
+def due(session: Session, now: datetime, limit: int) -> list[int]:
+    """The rows to send now (pending, or failed and due for a retry), oldest first."""
+    return list(
+        session.scalars(
+            select(Reminder.id)
+            .where(Reminder.status.in_(SENDABLE), Reminder.next_attempt_at <= now)
+            .order_by(Reminder.next_attempt_at, Reminder.id)
+            .limit(limit)
+        )
+    )
+
+
+def take(session: Session, ident: int, now: datetime) -> bool:
+    """pending|failed -> sending by compare-and-set; False when another sender has it, or it
+    changed meanwhile. Committed before anything is sent."""
+    return bool(
+        changed_rows(
+            session,
+            update(Reminder)
+            .where(Reminder.id == ident, Reminder.status.in_(SENDABLE), Reminder.next_attempt_at <= now)
+            .values(status=R.SENDING, attempts=Reminder.attempts + 1, updated_at=now),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A row taken for sending: its message (None: nothing to send), or why it cannot be composed."""
+
+    ident: int
+    attempts: int
+    facts: dict[str, Any]
+    message: EmailMessage | None
+    error: str | None = None
+
+
+def prepare(session: Session, ident: int, now: datetime) -> Taken:
+    """The message of a taken row; a template that fails is reported, never raised, so the
+    row does not stay `sending`."""
     reminder = session.get_one(Reminder, ident)
     attempts, facts = reminder.attempts, _sent_facts(reminder)
-    error: str | None
     try:
-        message = compose(session, reminder, now)
+        return Taken(ident, attempts, facts, compose(session, reminder, now))
     except Exception as exc:  # noqa: BLE001 - a broken template must not strand the row
         log.exception("reminder %s: cannot compose", ident)
-        message, error = None, f"cannot compose: {exc}"
-    else:
-        error = None
-    session.commit()  # no transaction stays open while SMTP talks
-    if message is None and error is None:
-        return _finish(session, ident, now, status=R.CANCELLED, last_error="no longer due")
-    if message is None:
-        return _failed(session, ident, now, attempts, error, False, policy)
-    try:
-        transport.send(message)
-    except SendAmbiguous as exc:
-        log.error("reminder %s: outcome unknown, flagged for an operator: %s", ident, exc)
-        return _finish(session, ident, now, status=R.UNKNOWN, last_error=str(exc))
-    except SendFailed as exc:
-        return _failed(session, ident, now, attempts, str(exc), exc.permanent, policy)
-    emit(session, catalogue.ReminderSent(**facts))  # in the commit that records it sent
-    return _finish(session, ident, now, status=R.SENT, sent_at=now, last_error=None)
+        return Taken(ident, attempts, facts, None, f"cannot compose: {exc}")
 
 
-def _failed(session, ident, now, attempts, error, permanent, policy) -> str:
-    retry = not permanent and attempts < policy.max_attempts
-    delay = timedelta(seconds=policy.retry_base_seconds * 2 ** (attempts - 1))
+def record_sent(session: Session, taken: Taken, now: datetime) -> str:
+    emit(session, catalogue.ReminderSent(**taken.facts))  # in the commit that records it sent
+    return finish(session, taken.ident, now, status=R.SENT, sent_at=now, last_error=None)
+
+
+def record_failure(
+    session: Session, taken: Taken, now: datetime, error: str | None, permanent: bool, policy: MailPolicy
+) -> str:
+    retry = not permanent and taken.attempts < policy.max_attempts
+    delay = timedelta(seconds=policy.retry_base_seconds * 2 ** (taken.attempts - 1))
     log.warning(
         "reminder %s: attempt %d failed%s: %s",
-        ident,
-        attempts,
+        taken.ident,
+        taken.attempts,
         f"; retrying in {delay}" if retry else "; giving up",
         error,
     )
-    return _finish(
-        session, ident, now, status=R.FAILED, last_error=error, next_attempt_at=now + delay if retry else None
+    return finish(
+        session,
+        taken.ident,
+        now,
+        status=R.FAILED,
+        last_error=error,
+        next_attempt_at=now + delay if retry else None,
     )
 
 
-def _finish(session: Session, ident: int, now: datetime, **values: Any) -> str:
+def finish(session: Session, ident: int, now: datetime, **values: Any) -> str:
     session.execute(update(Reminder).where(Reminder.id == ident).values(updated_at=now, **values))
-    session.commit()
     return str(values["status"])
 
 
@@ -401,7 +395,6 @@ def release_stuck(session: Session, now: datetime, policy: MailPolicy) -> int:
             last_error="the sender stopped while sending; whether the message left is unknown",
         ),
     )
-    session.commit()
     return released
 
 
