@@ -28,7 +28,7 @@ from sqlalchemy import Delete, delete, or_, update
 from sqlalchemy.orm import Session
 
 from events.types import utcnow
-from mitra.extensions import changed_rows, db
+from mitra.extensions import changed_rows, db, insert_or_skip
 from mitra.models import (
     ApiToken,
     IdempotentRequest,
@@ -40,7 +40,6 @@ from mitra.models import (
     ThrottleCounter,
 )
 from mitra.services.idempotency import KEY_LIFETIME
-from mitra.services.reminders import insert_or_skip
 from mitra.services.unit_of_work import UnitOfWork
 from workers import lifecycle, sweeps
 

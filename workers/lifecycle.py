@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from events.catalogue import Event, EventType
 from events.outbox import emit_all
+from mitra.extensions import insert_or_skip
 from mitra.models import (
     Activity,
     ActivityStatus,
@@ -204,7 +205,7 @@ def _remind(
     for ident, centre_id, ends_on in due:
         with UnitOfWork(session):  # the milestone with its notifications and their e-mail copies
             inserted = session.scalar(
-                reminders.insert_or_skip(session, Milestone)
+                insert_or_skip(session, Milestone)
                 .values(
                     kind=kind,
                     subject_type="collaboration",

@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from events import catalogue
 from events.outbox import emit
+from mitra.extensions import insert_or_skip
 from mitra.models import (
     Activity,
     ActivityStatus,
@@ -280,7 +281,7 @@ def agreement_milestones(session: Session, now_utc: datetime, catch_up_days: int
                 ).all()
                 for agreement, partnership in rows:
                     inserted = session.scalar(
-                        reminders.insert_or_skip(session, Milestone)
+                        insert_or_skip(session, Milestone)
                         .values(
                             kind=kind,
                             subject_type="agreement",

@@ -34,3 +34,16 @@ def changed_rows(session: Session, statement: Executable, params: Mapping[str, A
     the plain Result although a write gives a CursorResult, which has it."""
     result = session.execute(statement, params, execution_options={"preserve_rowcount": True})
     return cast(CursorResult, result).rowcount
+
+
+def insert_or_skip(session: Session | str, model: type | Table):
+    """INSERT ... ON CONFLICT DO NOTHING (or DO UPDATE), in the dialect of `session` (or of
+    the dialect named): a key already taken is skipped, not an error."""
+    dialect = session if isinstance(session, str) else session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)

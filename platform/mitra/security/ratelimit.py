@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from events.types import UTCDateTime
+from mitra.extensions import insert_or_skip
 from mitra.models import ThrottleCounter, ThrottleScope
 
 T = ThrottleCounter.__table__.c
@@ -158,7 +159,7 @@ def _hit(
     """One more hit on the key; the count in its window, this hit included."""
     at = literal(now, UTCDateTime())
     over = T.window_start <= literal(now - window, UTCDateTime())  # the old window has ended
-    statement = _insert(session).values(
+    statement = insert_or_skip(session, ThrottleCounter.__table__).values(
         scope=scope.value, email=email, address=address, window_start=now, hits=1, last_at=now
     )
     statement = statement.on_conflict_do_update(
@@ -170,13 +171,3 @@ def _hit(
         },
     ).returning(T.hits)
     return session.execute(statement).scalar_one()
-
-
-def _insert(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert(ThrottleCounter.__table__)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(ThrottleCounter.__table__)

@@ -27,13 +27,13 @@ from email.utils import formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Select, Table, bindparam, case, literal, null, select, true, union_all, update
+from sqlalchemy import Date, Select, bindparam, case, literal, null, select, true, union_all, update
 from sqlalchemy.orm import Session, joinedload
 
 from events import catalogue
 from events.outbox import emit
 from events.types import UTCDateTime
-from mitra.extensions import changed_rows
+from mitra.extensions import changed_rows, insert_or_skip
 from mitra.i18n import zone_label
 from mitra.models import (
     Centre,
@@ -103,18 +103,6 @@ def zones_by_local_date(now: datetime) -> dict[date, tuple[str, ...]]:
     for zone in INDONESIAN_ZONES:
         found.setdefault(now.astimezone(ZoneInfo(zone)).date(), []).append(zone)
     return {day: tuple(zones) for day, zones in found.items()}
-
-
-def insert_or_skip(session: Session | str, model: type | Table):
-    """INSERT ... ON CONFLICT DO NOTHING: a key already taken is skipped, not an error."""
-    dialect = session if isinstance(session, str) else session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert(model)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(model)
 
 
 # -- claiming ----------------------------------------------------------------------------------
