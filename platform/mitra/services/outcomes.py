@@ -106,6 +106,53 @@ def of_collaboration(
     return _listed(scoping.where_given(statement, (Outcome.type, type)), sort)
 
 
+def ties(
+    principal: Principal, items: list[Outcome]
+) -> dict[int, tuple[Collaboration | None, Activity | None]]:
+    """Per outcome (by id), the collaboration and the activity it names, where `principal`
+    may see them (a centre reading another centre's outcome of a business learns no title)."""
+    named = {o.collaboration_id for o in items if o.collaboration_id is not None}
+    held = {o.activity_id for o in items if o.activity_id is not None}
+    found_c = {}
+    if named:
+        statement = scoping.collaborations(principal).where(Collaboration.id.in_(named))
+        found_c = {c.id: c for c in db.session.scalars(statement)}
+    found_a = {}
+    if held:
+        found_a = {
+            a.id: a for a in db.session.scalars(scoping.activities(principal).where(Activity.id.in_(held)))
+        }
+    return {
+        o.id: (
+            found_c.get(o.collaboration_id) if o.collaboration_id is not None else None,
+            found_a.get(o.activity_id) if o.activity_id is not None else None,
+        )
+        for o in items
+    }
+
+
+def may_record(principal: Principal) -> bool:
+    return principal.role in scoping.CENTRE_ROLES
+
+
+def activities_attended(principal: Principal, business: Umkm) -> list[Activity]:
+    """The activities in `principal`'s scope with `business` on their attendance, latest first:
+    what an outcome of it may name."""
+    statement = (
+        scoping.activities(principal)
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Attendance.umkm_id == business.id)
+        .order_by(Activity.date.desc(), Activity.id.desc())
+    )
+    return list(db.session.scalars(statement))
+
+
+def agreed_collaborations(principal: Principal) -> list[Collaboration]:
+    """The collaborations in `principal`'s scope an outcome may name on its own."""
+    statement = scoping.collaborations(principal).where(Collaboration.status.in_(AGREED))
+    return list(db.session.scalars(statement.order_by(Collaboration.title, Collaboration.id)))
+
+
 def record(principal: Principal, nib: str, data: Mapping[str, Any], clock=utcnow) -> Outcome:
     """Record what the business with NIB `nib` got: `type`, `date`, and optionally
     `amount_idr` (financing only, and required there), `activity_id` or `collaboration_id`,
