@@ -5,6 +5,7 @@ posts to. The rules are `services.outcomes`'; a refusal is shown beside the fiel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +67,7 @@ def outcome_table(items, *, on_collaboration: bool) -> Table:
         Column("activity", _l("Activity")),
         Column("note", _l("Note")),
     ]
-    rows = []
+    rows: list[Mapping[str, Any]] = []
     for o in items:
         collaboration, activity = named[o.id]
         rows.append(
