@@ -117,7 +117,7 @@ def recount_partnership(session: Session, centre_id: int, partner_id: int) -> No
     if partnership_id is None and session.get_bind().dialect.name == "postgresql":
         # No row to lock (the outcomes of no collaboration): the same queue, by its two ids.
         session.execute(
-            text("SELECT pg_advisory_xact_lock(:centre_id, :partner_id)"),
+            text("SELECT pg_advisory_xact_lock(CAST(:centre_id AS integer), CAST(:partner_id AS integer))"),
             {"centre_id": centre_id, "partner_id": partner_id},
         )
     for table in TABLES:
