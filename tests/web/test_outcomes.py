@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask import g, render_template
+
 from events.envelope import decode
 from events.store import outbox
 from mitra.extensions import db
 from mitra.models import Activity, Outcome
-from mitra.services import statistics
+from mitra.services import outcomes, statistics
+from mitra.web import outcomes as web_outcomes
 from tests.factories import AttendanceFactory, UmkmFactory
 from workers.handlers import HANDLERS
 
@@ -136,3 +139,37 @@ def test_the_dashboards_count_businesses_assisted_and_financing(world, ids):
     assert 'data-testid="table-outcome_types"' in ministry.text
     download = world.visitor("admin").get(f"/ministry?year={year}&export=outcome_types&format=csv")
     assert "25000000" in download.get_data(as_text=True)
+
+
+def business_panel(app, who, business, page: str) -> str:
+    """The partial as the business's page will include it, for `who`, on `page` (a stand-in
+    for that page: the browser is sent back to wherever the form was)."""
+    with app.test_request_context(page):
+        g.api_user = who  # the viewer of this request
+        return render_template("web/_outcomes.html", outcomes=web_outcomes.for_business(business))
+
+
+def test_the_business_panel_offers_what_the_viewer_may_name_and_shows_what_it_may_read(app, world, ids):
+    business = UmkmFactory()
+    AttendanceFactory(activity=db.session.get(Activity, ids["a"]), umkm=business)
+    manager, partner = world.users["manager"], world.users["partner"]
+    outcomes.record(
+        manager, business.nib, {"type": "bpom_permit", "date": date(2026, 11, 2), "activity_id": ids["a"]}
+    )
+    outcomes.record(manager, business.nib, {"type": "other", "date": date(2026, 11, 3), "note": "pameran"})
+    db.session.commit()
+
+    mine = business_panel(app, manager, business, "/centre")
+    assert (
+        'data-testid="outcome-form"' in mine and 'name="outcome-next" type="hidden" value="/centre"' in mine
+    )
+    assert f'<option value="{ids["a"]}">2031-04-01 · Kelas foto produk</option>' in mine
+    assert f'<option value="{ids["c"]}">Pelatihan pemasaran digital · Bank BUMN Mitra UMKM</option>' in mine
+    assert "Izin edar BPOM" in mine and "pameran" in mine
+
+    # The bank: the outcome of its activity only, no form; another centre: both, but not
+    # the title of Malang's collaboration.
+    theirs = business_panel(app, partner, business, "/inbox")
+    assert "Izin edar BPOM" in theirs and "pameran" not in theirs and "outcome-form" not in theirs
+    other = business_panel(app, world.users["other_manager"], business, "/centre")
+    assert "pameran" in other and "Pelatihan pemasaran digital" not in other

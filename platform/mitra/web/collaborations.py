@@ -290,7 +290,7 @@ def render_detail(collaboration):
     user = viewer()
     items = pages.activities_of(user, collaboration.id)
     table = activity_table(items, collaboration)
-    outcome_panel = outcomes.for_collaboration(collaboration)
+    outcome_panel = outcomes.for_collaboration(collaboration, items)
     if (download := maybe_export([table, outcome_panel.table])) is not None:
         return download
     activity_form = None

@@ -102,9 +102,10 @@ def _activity_choices(items) -> list[tuple[int, str]]:
     ]
 
 
-def for_collaboration(collaboration: Collaboration) -> OutcomePanel:
+def for_collaboration(collaboration: Collaboration, its_activities: list | None = None) -> OutcomePanel:
     """The collaboration's outcomes (its activities' included), and the form to record one
-    for a business named by its NIB, for the centre side of an agreed collaboration."""
+    for a business named by its NIB, for the centre side of an agreed collaboration
+    (`its_activities`, when the page has them already, are the form's choices)."""
     user = viewer()
     table = outcome_table(
         paging.rows(outcomes.of_collaboration(user, collaboration.id), SHOWN), on_collaboration=True
@@ -114,7 +115,9 @@ def for_collaboration(collaboration: Collaboration) -> OutcomePanel:
     form = feedback.refill(
         _collaboration_key(collaboration.id), CollaborationOutcomeForm, prefix=PREFIX
     ) or CollaborationOutcomeForm(prefix=PREFIX, formdata=None)
-    form.activity_id.choices = options(_activity_choices(pages.activities_of(user, collaboration.id)))
+    if its_activities is None:
+        its_activities = pages.activities_of(user, collaboration.id)
+    form.activity_id.choices = options(_activity_choices(its_activities))
     return OutcomePanel(table, form, url_for("web.outcomes.record_for_collaboration", ident=collaboration.id))
 
 
