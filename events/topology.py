@@ -49,7 +49,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "statistics": tuple(
         name
         for name in c.CATALOGUE
-        if name.startswith(("mitra.collaboration.", "mitra.activity.", "mitra.partnership."))
+        if name.startswith(("mitra.collaboration.", "mitra.activity.", "mitra.partnership.", "mitra.umkm."))
     ),
 }
 

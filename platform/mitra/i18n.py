@@ -6,7 +6,8 @@ collaboration (proposed, answered, a timeline entry, a notification about it) is
 centre's zone, named: "12 Mar 2024 08:00 WITA" on pages and in e-mails (`moment_text`, the
 Jinja filter `moment`), "2024-03-12T08:00:00+08:00" in exports (`moment_iso`); whoever
 reads it, from whichever zone, reads the same words. Without a centre it falls back to the
-user's profile zone, else WIB. Numbers follow the locale (Indonesian: 1.234,5).
+user's profile zone, else WIB. Numbers follow the locale (Indonesian: 1.234,5), and so do
+amounts of rupiah, in whole rupiah after "Rp": "Rp 25.000.000" (English: "Rp 25,000,000").
 """
 
 from __future__ import annotations
@@ -132,6 +133,13 @@ def format_number(value: int | float | None, digits: int = 1) -> str:
     return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}")
 
 
+def format_rupiah(value: int | None) -> str:
+    """ "Rp 25.000.000": whole rupiah, grouped the locale's way; "–" for no amount."""
+    if value is None:
+        return "–"
+    return f"Rp {format_decimal(int(value))}"
+
+
 def language() -> str:
     return str(get_locale() or DEFAULT_LOCALE)
 
@@ -149,6 +157,7 @@ def init_app(app: Flask) -> None:
         moment=format_moment,
         day=format_day,
         number=format_number,
+        rupiah=format_rupiah,
     )
     app.jinja_env.globals.update(
         zone_label=zone_label, language_url=language_url, current_language=language, LANGUAGES=LANGUAGES

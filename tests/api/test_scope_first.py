@@ -18,6 +18,7 @@ from mitra.models import ApiToken
 from mitra.models.api import API_TOKEN
 from mitra.services import notifications, scoping
 from tests.api.conftest import row_counts
+from tests.factories import AttendanceFactory, UmkmFactory
 
 METHODS = ("get", "post", "put", "patch", "delete")
 PARAM = re.compile(r"\{([^}]+)\}")
@@ -68,6 +69,8 @@ def records(world) -> dict[str, tuple[str, int]]:
         at=datetime(2031, 1, 5, tzinfo=UTC),
     )
     db.session.commit()
+    business = UmkmFactory(registered_by_centre_id=world.ids["centre"])
+    AttendanceFactory(activity_id=activity.get_json()["id"], umkm=business)
     own_token = db.session.scalar(
         select(ApiToken.id).where(ApiToken.user_id == world.users["manager"].id, ApiToken.kind == API_TOKEN)
     )
@@ -80,6 +83,7 @@ def records(world) -> dict[str, tuple[str, int]]:
         "centre_id": ("admin", world.ids["centre"]),
         "partner_id": ("admin", world.ids["partner"]),
         "token_id": ("manager", own_token),
+        "nib": ("manager", business.nib),
     }
 
 
@@ -104,6 +108,17 @@ def foreign(params: list[str], records) -> dict[str, int]:
     return ids
 
 
+def intruders(params: list[str]) -> tuple[str, ...]:
+    """Who may not see the records: the other centre and the other partner; for a business,
+    the other partner alone (the UMKM register is national: every centre finds a business)."""
+    return ("other_partner",) if "nib" in params else ("other_manager", "other_partner")
+
+
+def kind(param: str) -> str:
+    """The kind of record a 404 names: `<kind>_id`, or "umkm" for a business's NIB."""
+    return "umkm" if param == "nib" else param.removesuffix("_id")
+
+
 def bad_requests(method: str):
     """The same bad input, several ways: a body of wrong fields, a body that is not JSON, a
     body that is not an object, a query of unknown and invalid keys."""
@@ -120,11 +135,11 @@ def test_every_route_naming_a_record_answers_404_to_outsiders_whatever_they_send
     # The walk covers every kind of record a path names; an empty document cannot pass.
     assert {p for *_rest, params in operations for p in params} == set(records)
     before = row_counts()
-    for intruder in ("other_manager", "other_partner"):
-        for method, path, _operation, params in operations:
+    for method, path, _operation, params in operations:
+        for intruder in intruders(params):
             ids = foreign(params, records)
             concrete = PARAM.sub(lambda m, ids=ids: str(ids[m.group(1)]), path)
-            what, ident = params[0].removesuffix("_id"), ids[params[0]]
+            what, ident = kind(params[0]), ids[params[0]]
             unknown = {
                 "code": 404,
                 "status": "Not Found",

@@ -22,8 +22,8 @@ def counts(partners: int = 0, centres: int = 0, **by_status: int) -> tuple:
     return (*(by_status.get(status, 0) for status in COUNTED_STATUSES), partners, centres)
 
 
-def fold(by_status: tuple, histogram=(), activities=(0, 0, 0)) -> dict:
-    return statistics._measures_of(by_status, list(histogram), activities)
+def fold(by_status: tuple, histogram=(), activities=(0, 0, 0), assisted=0, outcomes=()) -> dict:
+    return statistics._measures_of(by_status, list(histogram), activities, assisted, list(outcomes))
 
 
 def test_a_draft_is_never_counted():
@@ -75,6 +75,27 @@ def test_missing_sums_read_as_zero():
     measures = fold(tuple(None for _ in counts()), activities=(None, None, None))
     assert measures["proposals"] == 0 and measures["participants"] == 0
     assert measures["partners_with_collaboration"] == 0
+    assert measures["umkm_assisted"] == 0 and measures["financing_idr"] == 0
+
+
+def test_outcomes_fold_into_a_count_of_every_type_and_the_financing_total():
+    measures = fold(
+        counts(),
+        assisted=7,
+        outcomes=[("financing", 2, 25_000_000 + 3_000_000_000), ("halal_certificate", 3, 0)],
+    )
+    assert measures["umkm_assisted"] == 7
+    assert measures["financing_idr"] == 3_025_000_000  # past 2^31: rupiah add up fast
+    assert measures["outcomes"] == {
+        "financing": 2,
+        "halal_certificate": 3,
+        "sni_certificate": 0,
+        "bpom_permit": 0,
+        "nib_issued": 0,
+        "marketplace_onboarding": 0,
+        "export": 0,
+        "other": 0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -126,7 +147,7 @@ def test_a_breakdown_by_an_unknown_dimension_is_refused_naming_the_known_ones():
     with pytest.raises(InvalidInput) as refused:
         statistics.breakdown(None, admin, "colour", 2026)
     assert refused.value.errors == {
-        "by": ["must be one of province, service_area, partner_type, centre, month"]
+        "by": ["must be one of province, service_area, partner_type, centre, partner, month"]
     }
 
 
@@ -138,6 +159,16 @@ def test_a_breakdown_by_month_lists_all_twelve_even_empty_ones():
 def test_a_breakdown_by_service_area_lists_every_area_by_its_indonesian_name():
     rows = statistics._labels(None, "service_area", 2026, {})
     assert [(key, label) for _raw, key, label in rows] == [(code, name) for code, name, _en in SERVICE_AREAS]
+
+
+def test_outcomes_of_no_collaboration_come_last_in_a_row_of_their_own():
+    rows = statistics._labels(None, "service_area", 2026, {"": {}, "pemasaran": {}})
+    assert rows[-1] == ("", "none", "(tanpa bidang layanan)")
+    assert len(rows) == len(SERVICE_AREAS) + 1
+    assert statistics._labels(None, "partner_type", 2026, {"bank": {}, "": {}}) == [
+        ("bank", "bank", "bank"),
+        ("", "none", "(tanpa mitra)"),
+    ]
 
 
 # -- which events recount -------------------------------------------------------------------------
@@ -154,6 +185,8 @@ def test_a_breakdown_by_service_area_lists_every_area_by_its_indonesian_name():
         (catalogue.CollaborationCompleted, True),
         (catalogue.CollaborationCancelled, True),
         (catalogue.ActivityReported, True),
+        (catalogue.AttendanceRecorded, True),
+        (catalogue.OutcomeRecorded, True),
         # Figures these cannot change: a draft is not counted, nor is a planned or cancelled activity.
         (catalogue.CollaborationDrafted, False),
         (catalogue.CollaborationExtended, False),
@@ -197,3 +230,8 @@ def test_the_reminder_and_partnership_groups_handle_everything_they_receive(grou
 )
 def test_each_event_type_reaches_the_groups_that_must_record_it(event, groups):
     assert groups_for(event.type) == groups
+
+
+@pytest.mark.parametrize("event", [catalogue.AttendanceRecorded, catalogue.OutcomeRecorded])
+def test_attendance_and_outcomes_reach_the_statistics_consumer(event):
+    assert "statistics" in groups_for(event.type)

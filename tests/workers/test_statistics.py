@@ -9,14 +9,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from events import catalogue
 from events.envelope import decode
+from events.outbox import emit
 from events.store import outbox
 from events.topology import GROUPS
 from mitra.demo.data import seed_demo
 from mitra.extensions import db
+from mitra.models import Attendance
 from mitra.security.auth import SystemActor
-from mitra.services import activities, collaborations, statistics
-from tests.factories import CentreFactory, PartnerFactory, UserFactory
+from mitra.services import activities, collaborations, outcomes, statistics
+from tests.factories import AttendanceFactory, CentreFactory, PartnerFactory, UmkmFactory, UserFactory
 from workers.handlers import HANDLERS
 
 SYSTEM = SystemActor("statistics-test")
@@ -112,6 +115,8 @@ def test_the_demo_reads_49_activities_73_partners_32_centres_in_2023(app):
 def test_handlers_cover_the_counted_events_of_the_group():
     assert set(HANDLERS["statistics"]) <= set(GROUPS["statistics"])
     assert "mitra.activity.reported" in HANDLERS["statistics"]
+    assert "mitra.activity.attendance_recorded" in HANDLERS["statistics"]
+    assert "mitra.umkm.outcome_recorded" in HANDLERS["statistics"]
     assert "mitra.collaboration.drafted" not in HANDLERS["statistics"]
 
 
@@ -271,7 +276,13 @@ def test_recompute_replaces_whatever_was_there(people):
     counts = statistics.recompute_statistics(db.session)
     db.session.commit()
     assert statistics.compiled(db.session) == before
-    assert counts == {"stat_collaborations": 1, "stat_answer_days": 0, "stat_activities": 0}
+    assert counts == {
+        "stat_collaborations": 1,
+        "stat_answer_days": 0,
+        "stat_activities": 0,
+        "stat_umkm_assisted": 0,
+        "stat_outcomes": 0,
+    }
     assert db.session.scalar(select(func.count()).select_from(statistics.activity_totals)) == 0
 
 
@@ -291,3 +302,197 @@ def test_median_of_a_histogram():
     assert median([(0, 2), (3, 1)]) == 0
     assert median([(2, 3), (7, 3)]) == 4.5
     assert median([(5, 10), (1, 1), (100, 2)]) == 5
+
+
+# -- businesses assisted and their outcomes ------------------------------------------------------
+
+RUPIAH_25M = 25_000_000
+
+
+@pytest.fixture
+def bank_work(people):
+    """Malang's collaboration with the bank (March to June 2024), agreed, with activities held
+    in March and May, one still planned and one cancelled; three businesses."""
+    clock = Clock(datetime(2024, 1, 10, 1, 0, tzinfo=UTC))
+    manager, bank = people["malang"], people["bank"]
+    collaboration = draft(manager, bank.partner_id)
+    collaborations.act(manager, collaboration.id, "propose", clock=clock)
+    collaborations.act(bank, collaboration.id, "accept", clock=clock)
+    plan = {
+        day: activities.plan(manager, collaboration.id, {"type": "training", "date": day})
+        for day in (date(2024, 3, 5), date(2024, 5, 10), date(2024, 6, 1), date(2024, 6, 2))
+    }
+    march, may, planned, cancelled = plan.values()
+    for held in (march, may):
+        activities.report(
+            manager,
+            held.id,
+            {"participants": 5, "umkm_reached": 0},
+            clock=Clock(datetime(2024, 6, 1, tzinfo=UTC)),
+        )
+    activities.cancel(manager, cancelled.id, "hujan")
+    db.session.commit()
+    return {
+        "collaboration": collaboration,
+        "march": march,
+        "may": may,
+        "planned": planned,
+        "cancelled": cancelled,
+        "businesses": [UmkmFactory(registered_by_centre_id=people["ids"]["malang"]) for _ in range(3)],
+    }
+
+
+def attend(activity, *businesses) -> None:
+    """What the attendance service does: the businesses on the list, the activity's count of
+    them, and the event (its own work is tested with it; here only its effect matters)."""
+    for business in businesses:
+        AttendanceFactory(activity=activity, umkm=business)
+    activity.umkm_reached = db.session.scalar(
+        select(func.count()).select_from(Attendance).where(Attendance.activity_id == activity.id)
+    )
+    emit(
+        db.session(),
+        catalogue.AttendanceRecorded(
+            activity_id=activity.id,
+            collaboration_id=activity.collaboration_id,
+            centre_id=activity.collaboration.centre_id,
+            partner_id=activity.collaboration.partner_id,
+            umkm_reached=activity.umkm_reached,
+            added=len(businesses),
+            actor="user:1",
+        ),
+    )
+    db.session.commit()
+
+
+def test_a_business_on_two_activities_held_is_assisted_once(people, bank_work):
+    handle(statistics_events())
+    assert statistics.summary(db.session, SYSTEM, 2024)["umkm_assisted"] == 0
+    seen = db.session.scalar(select(func.max(outbox.c.id)))
+    twice, once, elsewhere = bank_work["businesses"]
+    attend(bank_work["march"], twice, once)
+    attend(bank_work["may"], twice)
+    attend(bank_work["planned"], elsewhere)  # not held (yet): nobody assisted
+    attend(bank_work["cancelled"], elsewhere)  # never held
+    handle(statistics_events(after=seen))  # the attendance events alone recount
+
+    figures = statistics.summary(db.session, SYSTEM, 2024)
+    assert figures["umkm_assisted"] == 2
+    assert figures["umkm_reached"] == 3  # the activities' own counts add up; businesses do not
+    months = {
+        row["key"]: row["umkm_assisted"]
+        for row in statistics.breakdown(db.session, SYSTEM, "month", 2024)["rows"]
+    }
+    assert (months["2024-03"], months["2024-05"], months["2024-06"]) == (2, 1, 0)
+    for by in ("centre", "province", "partner", "partner_type", "service_area"):
+        rows = statistics.breakdown(db.session, SYSTEM, by, 2024)["rows"]
+        assert [row["umkm_assisted"] for row in rows if row["umkm_assisted"]] == [2], by
+    assert statistics.summary(db.session, people["bank"], 2024)["umkm_assisted"] == 2
+    assert statistics.summary(db.session, people["malang"], 2024)["umkm_assisted"] == 2
+    assert statistics.summary(db.session, people["telco"], 2024)["umkm_assisted"] == 0
+    assert statistics.summary(db.session, people["gianyar"], 2024)["umkm_assisted"] == 0
+
+    # The planned one held later: its business joins, through the report's event.
+    seen = db.session.scalar(select(func.max(outbox.c.id)))
+    activities.report(
+        people["malang"],
+        bank_work["planned"].id,
+        {"participants": 1, "umkm_reached": 1},
+        clock=Clock(datetime(2024, 6, 3, tzinfo=UTC)),
+    )
+    db.session.commit()
+    handle(statistics_events(after=seen))
+    assert statistics.summary(db.session, SYSTEM, 2024)["umkm_assisted"] == 3
+    assert statistics.compiled(db.session) == recomputed()
+
+
+def test_a_financing_outcome_of_25_million_appears_in_the_years_summary(app, people, bank_work):
+    admin = UserFactory(role="ministry_admin")
+    business = bank_work["businesses"][0]
+    attend(bank_work["march"], business)
+    on = Clock(datetime(2024, 8, 1, tzinfo=UTC))
+    outcomes.record(
+        people["malang"],
+        business.nib,
+        {
+            "type": "financing",
+            "date": date(2024, 7, 15),
+            "amount_idr": RUPIAH_25M,
+            "activity_id": bank_work["march"].id,
+        },
+        clock=on,
+    )
+    # Two that name no collaboration: the centre's own, and the ministry's.
+    outcomes.record(
+        people["malang"], business.nib, {"type": "halal_certificate", "date": date(2024, 7, 20)}, clock=on
+    )
+    outcomes.record(admin, business.nib, {"type": "export", "date": date(2024, 7, 25)}, clock=on)
+    db.session.commit()
+    handle(statistics_events())
+
+    national = statistics.summary(db.session, SYSTEM, 2024)
+    assert national["financing_idr"] == RUPIAH_25M
+    assert {kind: n for kind, n in national["outcomes"].items() if n} == {
+        "financing": 1,
+        "halal_certificate": 1,
+        "export": 1,
+    }
+    assert statistics.summary(db.session, SYSTEM, 2023)["financing_idr"] == 0
+    # Each sees its own: the bank the financing of its collaboration, Malang also its own.
+    bank = statistics.summary(db.session, people["bank"], 2024)
+    assert (bank["financing_idr"], sum(bank["outcomes"].values())) == (RUPIAH_25M, 1)
+    malang = statistics.summary(db.session, people["malang"], 2024)
+    assert (malang["financing_idr"], sum(malang["outcomes"].values())) == (RUPIAH_25M, 2)
+    assert sum(statistics.summary(db.session, people["gianyar"], 2024)["outcomes"].values()) == 0
+    assert statistics.summary(db.session, people["telco"], 2024)["financing_idr"] == 0
+
+    def rows(by):
+        found = statistics.breakdown(db.session, SYSTEM, by, 2024)["rows"]
+        return {
+            row["key"]: (row["financing_idr"], sum(row["outcomes"].values()))
+            for row in found
+            if row["outcomes"] != dict.fromkeys(statistics.OUTCOME_TYPES, 0)
+        }
+
+    bank_id = str(people["ids"]["bank"])
+    assert rows("partner") == {bank_id: (RUPIAH_25M, 1), "none": (0, 2)}
+    assert rows("centre") == {"3507": (RUPIAH_25M, 2), "none": (0, 1)}
+    assert rows("province") == {"35": (RUPIAH_25M, 2), "none": (0, 1)}
+    assert rows("partner_type") == {"bank": (RUPIAH_25M, 1), "none": (0, 2)}
+    assert rows("service_area") == {"pemasaran": (RUPIAH_25M, 1), "none": (0, 2)}
+    assert rows("month") == {"2024-07": (RUPIAH_25M, 3)}
+    for by in statistics.DIMENSIONS:  # outcomes add up, whatever the rows are
+        found = statistics.breakdown(db.session, SYSTEM, by, 2024)["rows"]
+        assert sum(row["financing_idr"] for row in found) == RUPIAH_25M, by
+        assert sum(sum(row["outcomes"].values()) for row in found) == 3, by
+    assert statistics.compiled(db.session) == recomputed()
+
+
+def test_outcome_events_recount_in_any_order_and_twice(people, bank_work):
+    on = Clock(datetime(2024, 8, 1, tzinfo=UTC))
+    for n, business in enumerate(bank_work["businesses"]):
+        outcomes.record(
+            people["malang"],
+            business.nib,
+            {"type": "financing", "date": date(2024, 7, 1 + n), "amount_idr": RUPIAH_25M * (n + 1)},
+            clock=on,
+        )
+        outcomes.record(
+            people["malang"],
+            business.nib,
+            {
+                "type": "marketplace_onboarding",
+                "date": date(2024, 7, 1),
+                "collaboration_id": bank_work["collaboration"].id,
+            },
+            clock=on,
+        )
+    db.session.commit()
+    events = statistics_events() * 2
+    random.Random(7).shuffle(events)
+    handle(events)
+    figures = statistics.summary(db.session, SYSTEM, 2024)
+    assert figures["financing_idr"] == RUPIAH_25M * 6
+    assert (figures["outcomes"]["financing"], figures["outcomes"]["marketplace_onboarding"]) == (3, 3)
+    assert statistics.summary(db.session, people["bank"], 2024)["outcomes"]["marketplace_onboarding"] == 3
+    assert statistics.compiled(db.session) == recomputed()

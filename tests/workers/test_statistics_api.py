@@ -5,16 +5,29 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
+from events.envelope import decode
+from events.store import outbox
 from mitra.demo.data import seed_demo
 from mitra.extensions import db
 from mitra.models import Centre, User
 from mitra.services import statistics, tokens
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    CentreFactory,
+    CollaborationFactory,
+    PartnerFactory,
+    PartnershipFactory,
+    UmkmFactory,
+    UserFactory,
+)
+from workers.handlers import HANDLERS
 
 LOGINS = {
     "admin": "admin@mitra.test",
@@ -119,7 +132,14 @@ def test_every_breakdown_adds_up_to_the_summary(demo, who):
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
         assert (body["by"], body["year"], body["scope"]) == (by, 2023, summary["scope"])
-        for measure in ("collaborations", "proposals", "activities_held", "participants", "umkm_reached"):
+        for measure in (
+            "collaborations",
+            "proposals",
+            "activities_held",
+            "participants",
+            "umkm_reached",
+            "financing_idr",
+        ):
             assert sum(row[measure] for row in body["rows"]) == summary[measure], (by, measure)
         assert all(row["key"] and row["label"] for row in body["rows"])
 
@@ -214,3 +234,75 @@ def test_the_stats_are_in_the_openapi_document(demo, client):
             "text/csv",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         } <= set(content)
+
+
+# -- the evidence: businesses assisted, outcomes, financing ------------------------------------------
+
+
+@pytest.fixture
+def financed(app, client, reference_data):
+    """Malang's active collaboration with a bank, an activity held in March 2024 with one
+    business on it; the centre records, through the API, Rp 25.000.000 of financing for it,
+    and the statistics consumer handles the events."""
+    malang = CentreFactory(code="3507", province_code="35")
+    bank = PartnerFactory(name="Bank BUMN Penyalur KUR")
+    manager = UserFactory(role="centre_manager", centre=malang)
+    partner_user = UserFactory(role="partner_user", partner=bank)
+    collaboration = CollaborationFactory(
+        partnership=PartnershipFactory(centre=malang, partner=bank),
+        status="active",
+        starts_on=date(2024, 3, 1),
+    )
+    activity = ActivityFactory(collaboration=collaboration, status="held", date=date(2024, 3, 5))
+    business = UmkmFactory(registered_by_centre_id=malang.id)
+    AttendanceFactory(activity=activity, umkm=business)
+    bearer = {who: tokens.issue(user)[0] for who, user in (("manager", manager), ("bank", partner_user))}
+    db.session.commit()
+    response = client.post(
+        f"/api/v1/umkm/{business.nib}/outcomes",
+        json={
+            "type": "financing",
+            "date": "2024-07-15",
+            "amount_idr": 25_000_000,
+            "activity_id": activity.id,
+        },
+        headers={"Authorization": f"Bearer {bearer['manager']}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    for (envelope,) in db.session.execute(select(outbox.c.envelope).order_by(outbox.c.id)):
+        event = decode(envelope)
+        handler = HANDLERS["statistics"].get(event.type.type)
+        if handler is not None:
+            handler(db.session, event)
+        db.session.commit()
+
+    def get(who: str, path: str):
+        return client.get(path, headers={"Authorization": f"Bearer {bearer[who]}"})
+
+    return get
+
+
+def test_a_financing_outcome_of_25_million_is_in_the_summary_and_its_downloads(financed):
+    for who in ("manager", "bank"):
+        figures = financed(who, "/api/v1/stats/summary?year=2024").get_json()
+        assert figures["financing_idr"] == 25_000_000, who
+        assert figures["outcomes"]["financing"] == 1
+        assert figures["umkm_assisted"] == 1
+    assert financed("manager", "/api/v1/stats/summary?year=2023").get_json()["financing_idr"] == 0
+
+    text_ = financed("manager", "/api/v1/stats/summary?year=2024&format=csv").get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(text_)))
+    assert (row["financing_idr"], row["outcomes_financing"], row["umkm_assisted"]) == ("25000000", "1", "1")
+    assert row["outcomes_export"] == "0"
+
+    workbook = financed("bank", "/api/v1/stats/breakdown?by=partner&year=2024&format=xlsx").get_data()
+    header, *rows = [
+        list(r)
+        for r in load_workbook(io.BytesIO(workbook), read_only=True).active.iter_rows(values_only=True)
+    ]
+    [values] = [dict(zip(header, r, strict=True)) for r in rows]
+    assert (values["label"], values["financing_idr"], values["outcomes_financing"]) == (
+        "Bank BUMN Penyalur KUR",
+        25_000_000,
+        1,
+    )

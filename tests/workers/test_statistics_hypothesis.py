@@ -2,9 +2,12 @@
 consumer compiled event by event equal a full recompute from the source tables.
 
 Each action goes through the services (draft, edit a draft, propose, accept, decline, ask,
-revise, expire, activate, complete, cancel; plan, report and cancel activities) under a clock
-that moves on; the events it puts in the outbox are delivered to the statistics handlers later,
-in random batches and random order, some twice, as competing workers and redeliveries would.
+revise, expire, activate, complete, cancel; plan, report and cancel activities; record a
+business's outcome, tied to an activity, a collaboration or nothing, by a centre or the
+ministry) or, for attendance, does what the attendance service does (a business on an
+activity's list, the activity's count, the event), under a clock that moves on; the events
+it puts in the outbox are delivered to the statistics handlers later, in random batches and
+random order, some twice, as competing workers and redeliveries would.
 """
 
 from __future__ import annotations
@@ -16,15 +19,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
+from events import catalogue
 from events.envelope import decode
+from events.outbox import emit
 from events.store import outbox, processed_events
 from mitra.extensions import db
-from mitra.models import SERVICE_AREAS, Activity, Agreement, AuditEntry, Collaboration, Partnership
+from mitra.models import (
+    SERVICE_AREAS,
+    Activity,
+    Agreement,
+    Attendance,
+    AuditEntry,
+    Collaboration,
+    Outcome,
+    OutcomeType,
+    Partnership,
+)
 from mitra.security.auth import SystemActor
-from mitra.services import activities, collaborations, lifecycle, statistics
+from mitra.services import activities, collaborations, lifecycle, outcomes, statistics
 from mitra.services.errors import ServiceError
 from mitra.services.unit_of_work import UnitOfWork
-from tests.factories import CentreFactory, PartnerFactory, UserFactory
+from tests.factories import CentreFactory, PartnerFactory, UmkmFactory, UserFactory
 from workers.handlers import HANDLERS
 
 ACTIONS_PER_EXAMPLE = 100
@@ -47,7 +62,12 @@ KINDS = [
     "report",
     "report",
     "cancel_activity",
+    "attend",
+    "attend",
+    "outcome",
 ]
+BUSINESSES = 6
+OUTCOME_TYPES = [t.value for t in OutcomeType]
 # (what to do, two choosers, hours the clock moves on, events then delivered: 0 = redeliver one)
 action = st.tuples(
     st.sampled_from(KINDS),
@@ -57,11 +77,19 @@ action = st.tuples(
     st.integers(0, 8),
 )
 OPEN = ("draft", "proposed", "info_requested", "accepted", "active")
-FALLBACK = {"edit": "step", "cancel_activity": "report", "report": "plan", "plan": "step", "step": "draft"}
+FALLBACK = {
+    "edit": "step",
+    "cancel_activity": "report",
+    "report": "plan",
+    "plan": "step",
+    "step": "draft",
+    "attend": "plan",
+}
 
 
 class World:
-    """Three centres in three zones, three partners, a user for each; the clock; the outbox."""
+    """Three centres in three zones, three partners, a user for each, a ministry admin, a few
+    businesses; the clock; the outbox."""
 
     def __init__(self):
         centres = [
@@ -74,12 +102,14 @@ class World:
         self.partner_users = {p.id: UserFactory(role="partner_user", partner=p) for p in partners}
         self.centres = {c.id: c.zone for c in centres}
         self.partners = [p.id for p in partners]
+        self.admin = UserFactory(role="ministry_admin")
+        self.businesses = [UmkmFactory() for _ in range(BUSINESSES)]
 
     def reset(self) -> None:
         for table in (
-            statistics.collaboration_counts,
-            statistics.answer_days,
-            statistics.activity_totals,
+            *statistics.TABLES,
+            Outcome.__table__,
+            Attendance.__table__,
             Activity.__table__,
             Collaboration.__table__,
             Agreement.__table__,
@@ -215,6 +245,67 @@ class World:
         activities.cancel(self.managers[activity.collaboration.centre_id], activity.id, "hujan")
         return True
 
+    def attend(self, a: int, b: int) -> bool:
+        """A business on an activity's list, whatever its status: planned, held or cancelled."""
+        listed = db.session.scalars(select(Activity).order_by(Activity.id)).all()
+        if not listed:
+            return False
+        activity = listed[a % len(listed)]
+        business = self.businesses[b % len(self.businesses)]
+        if db.session.get(Attendance, (activity.id, business.id)) is None:
+            db.session.add(Attendance(activity_id=activity.id, umkm_id=business.id))
+            db.session.flush()
+        activity.umkm_reached = db.session.scalar(
+            select(func.count()).select_from(Attendance).where(Attendance.activity_id == activity.id)
+        )
+        collaboration = activity.collaboration
+        emit(
+            db.session(),
+            catalogue.AttendanceRecorded(
+                activity_id=activity.id,
+                collaboration_id=collaboration.id,
+                centre_id=collaboration.centre_id,
+                partner_id=collaboration.partner_id,
+                umkm_reached=activity.umkm_reached,
+                added=1,
+                actor="user:1",
+            ),
+        )
+        return True
+
+    def outcome(self, a: int, b: int) -> bool:
+        """An outcome of some business, on a day up to today: of an activity it attended, of
+        an agreed collaboration, or of nothing; by the centre concerned, or the ministry."""
+        kind = OUTCOME_TYPES[a % len(OUTCOME_TYPES)]
+        data = {
+            "type": kind,
+            "date": FIRST_DAY + timedelta(days=b % ((self.now.date() - FIRST_DAY).days + 1)),
+            **({"amount_idr": 1_000_000 * (1 + b % 5000)} if kind == "financing" else {}),
+        }
+        business = self.businesses[b % len(self.businesses)]
+        centre_id = list(self.centres)[(a // 8) % len(self.centres)]
+        tie = (a // 24) % 3
+        if tie == 1:
+            attended = db.session.execute(
+                select(Attendance.activity_id, Attendance.umkm_id).order_by(
+                    Attendance.activity_id, Attendance.umkm_id
+                )
+            ).all()
+            if attended:
+                activity_id, umkm_id = attended[b % len(attended)]
+                business = next(u for u in self.businesses if u.id == umkm_id)
+                data["activity_id"] = activity_id
+                centre_id = db.session.get(Activity, activity_id).collaboration.centre_id
+        elif tie == 2:
+            agreed = self.collaborations_in(outcomes.AGREED)
+            if agreed:
+                chosen = agreed[b % len(agreed)]
+                data["collaboration_id"] = chosen.id
+                centre_id = chosen.centre_id
+        recorder = self.admin if (a // 72) % 4 == 0 else self.managers[centre_id]
+        outcomes.record(recorder, business.nib, data, clock=self.clock)
+        return True
+
     def collaborations_in(self, statuses) -> list[Collaboration]:
         return db.session.scalars(
             select(Collaboration).where(Collaboration.status.in_(statuses)).order_by(Collaboration.id)
@@ -257,6 +348,7 @@ class World:
 def test_incremental_statistics_equal_a_full_recompute(app, reference_data):
     world = World()
     events_seen, tables_filled = [], set()
+    placements = {"no centre": 0, "no partner": 0, "partnership": 0}
 
     @settings(
         max_examples=EXAMPLES,
@@ -274,6 +366,11 @@ def test_incremental_statistics_equal_a_full_recompute(app, reference_data):
 
         incremental = statistics.compiled(db.session)
         tables_filled.update(name for name, rows in incremental.items() if rows)
+        for row in incremental["stat_outcomes"]:
+            centre_id, partner_id = row[2], row[3]
+            placements[
+                "no centre" if centre_id == 0 else "no partner" if partner_id == 0 else "partnership"
+            ] += 1
         statistics.recompute_statistics(db.session)
         db.session.commit()
         assert statistics.compiled(db.session) == incremental
@@ -281,6 +378,8 @@ def test_incremental_statistics_equal_a_full_recompute(app, reference_data):
     run()
     # The runs were real: about a thousand events, and figures in every table.
     print(f"\nstatistics: {sum(events_seen)} events in {len(events_seen)} examples: {events_seen}")
+    print(f"placements of outcomes seen (centre 0, partner 0, both real): {placements}")
     assert sum(events_seen) >= 900, events_seen
     assert len(events_seen) == EXAMPLES
     assert tables_filled == {table.name for table in statistics.TABLES}
+    assert all(placements.values()), placements

@@ -34,6 +34,7 @@ def init_api(app: Flask) -> None:
         collaborations,
         docs,
         notifications,
+        outcomes,
         partners,
         stats,
     )
@@ -54,6 +55,7 @@ def init_api(app: Flask) -> None:
         collaborations.blp,
         activities.blp,
         agreements.blp,
+        outcomes.blp,
         stats.blp,
         notifications.blp,
     )

@@ -17,7 +17,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 
 from mitra.api.errors import ApiError
-from mitra.services import scoping
+from mitra.services import outcomes, scoping
+from mitra.services.errors import NotFound
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -69,6 +70,12 @@ def check_path_ids() -> None:
     `scoping.VISIBLE` declares for `<what>` (the one the services load through); a
     parameter with no declared scope fails the request rather than go unchecked."""
     for name, value in (request.view_args or {}).items():
+        if name == "nib":  # a business is named by its NIB, not by an id
+            principal = g.get("api_user")
+            if principal is None:
+                raise NotFound("umkm", value)
+            outcomes.find_business(principal, value)
+            continue
         what = name.removesuffix("_id")
         if not isinstance(value, int) or what == name:
             raise LookupError(f"path parameter {name!r} names no record kind scoping.VISIBLE knows")

@@ -1,4 +1,5 @@
-"""`/api/v1/stats`: the year's collaboration statistics, as JSON, CSV or an Excel workbook.
+"""`/api/v1/stats`: the year's collaboration statistics, as JSON, CSV or an Excel workbook:
+collaborations, answers, activities, the businesses assisted and what they got.
 
 Read from the compiled statistics (`mitra.services.statistics`) within the caller's scope:
 the ministry sees the nation, a centre manager their centre, a partner user their
@@ -17,7 +18,7 @@ from mitra import exports
 from mitra.api.auth import user
 from mitra.api.requests import ApiBlueprint
 from mitra.services import statistics, unit_of_work
-from mitra.services.statistics import COUNTED_STATUSES, DIMENSIONS
+from mitra.services.statistics import COUNTED_STATUSES, DIMENSIONS, OUTCOME_TYPES
 
 blp = ApiBlueprint(
     "stats",
@@ -32,6 +33,7 @@ FORMATS = ("json", *exports.FORMATS)
 MEASURES = (
     "collaborations", "proposals", *(f"collaborations_{s}" for s in COUNTED_STATUSES),
     "acceptance_rate", "median_days_to_answer", "activities_held", "participants", "umkm_reached",
+    "umkm_assisted", *(f"outcomes_{t}" for t in OUTCOME_TYPES), "financing_idr",
     "partners_with_collaboration", "centres_with_collaboration",
 )  # fmt: skip
 
@@ -90,6 +92,9 @@ class ScopeSchema(Schema):
 StatusCountsSchema = Schema.from_dict(
     {status: fields.Integer(required=True) for status in COUNTED_STATUSES}, name="StatusCountsSchema"
 )
+OutcomeCountsSchema = Schema.from_dict(
+    {kind: fields.Integer(required=True) for kind in OUTCOME_TYPES}, name="OutcomeCountsSchema"
+)
 
 
 class MeasuresSchema(Schema):
@@ -114,7 +119,24 @@ class MeasuresSchema(Schema):
     )
     activities_held = fields.Integer(required=True)
     participants = fields.Integer(required=True)
-    umkm_reached = fields.Integer(required=True)
+    umkm_reached = fields.Integer(
+        required=True, metadata={"description": "the activities' own counts, added up"}
+    )
+    umkm_assisted = fields.Integer(
+        required=True,
+        metadata={
+            "description": "distinct businesses (NIB) on the attendance of activities held; a "
+            "business on two activities counts once, so rows of a breakdown need not add up to it"
+        },
+    )
+    outcomes = fields.Nested(
+        OutcomeCountsSchema,
+        required=True,
+        metadata={"description": "outcomes recorded for businesses, by type, placed by their date"},
+    )
+    financing_idr = fields.Integer(
+        required=True, metadata={"description": "the financing outcomes' amounts added up, in whole rupiah"}
+    )
     partners_with_collaboration = fields.Integer(required=True)
     centres_with_collaboration = fields.Integer(required=True)
 
@@ -127,7 +149,11 @@ class SummarySchema(MeasuresSchema):
 class BreakdownRowSchema(MeasuresSchema):
     key = fields.String(
         required=True,
-        metadata={"description": "province code, service area code, partner type, centre code or YYYY-MM"},
+        metadata={
+            "description": "province code, service area code, partner type, centre code, partner id "
+            "or YYYY-MM; `none` for outcomes that name no collaboration (no partner, area, "
+            "and no centre or province when the ministry recorded them)"
+        },
     )
     label = fields.String(required=True)
 
@@ -147,7 +173,8 @@ class BreakdownSchema(Schema):
 @blp.response(200, SummarySchema)
 @blp.doc(**downloads_doc(SummarySchema))
 def get_summary(args):
-    """The year's figures: collaborations, answers, activities, partners and centres"""
+    """The year's figures: collaborations, answers, activities, businesses assisted, outcomes,
+    financing, partners and centres"""
     year = args.get("year") or current_year()
     figures = statistics.summary(unit_of_work.current().session, user(), year)
     if args["format"] == "json":
@@ -168,7 +195,7 @@ def get_summary(args):
 @blp.response(200, BreakdownSchema)
 @blp.doc(**downloads_doc(BreakdownSchema))
 def get_breakdown(args):
-    """The year's figures per province, service area, partner type, centre or month"""
+    """The year's figures per province, service area, partner type, centre, partner or month"""
     year, by = args.get("year") or current_year(), args["by"]
     figures = statistics.breakdown(unit_of_work.current().session, user(), by, year)
     if args["format"] == "json":
@@ -193,7 +220,11 @@ def current_year() -> int:
 
 def _flatten(measures: dict[str, Any]) -> list[Any]:
     by_status = measures["collaborations_by_status"]
-    flat = {**measures, **{f"collaborations_{s}": n for s, n in by_status.items()}}
+    flat = {
+        **measures,
+        **{f"collaborations_{s}": n for s, n in by_status.items()},
+        **{f"outcomes_{kind}": n for kind, n in measures["outcomes"].items()},
+    }
     return [flat[name] for name in MEASURES]
 
 

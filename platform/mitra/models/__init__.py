@@ -31,7 +31,7 @@ from mitra.models.notifications import (
 )
 from mitra.models.organisations import Centre, Partner
 from mitra.models.reference import SERVICE_AREAS, Province, Regency, ServiceArea
-from mitra.models.statistics import ActivityTotal, AnswerTime, CollaborationCount
+from mitra.models.statistics import ActivityTotal, AnswerTime, CollaborationCount, OutcomeTotal, UmkmAssisted
 from mitra.models.user import User
 
 __all__ = [
@@ -39,9 +39,11 @@ __all__ = [
     "AttachmentKind",
     "Attendance",
     "Outcome",
+    "OutcomeTotal",
     "OutcomeType",
     "Regency",
     "Umkm",
+    "UmkmAssisted",
     "UmkmScale",
     "Activity",
     "ActivityStatus",

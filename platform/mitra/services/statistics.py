@@ -9,7 +9,17 @@ Definitions, shared by the recount, the recompute and the reads:
 - days to answer = whole days (86,400 s) from the latest proposal to the partner's answer,
   for collaborations answered since; the median is exact, read from a histogram;
 - activities held in a year: status held and a date in that year, placed under their
-  collaboration's centre and partner and their own service area (else the collaboration's).
+  collaboration's centre and partner and their own service area (else the collaboration's);
+- UMKM assisted = distinct businesses (by NIB) on the attendance of activities held, placed
+  as their activity; distinct counts do not add up, so the (cell, business) pairs are
+  compiled and the reads count the distinct businesses within their filter and scope;
+- outcomes by type, and the financing total in rupiah, placed by the outcome's date: under
+  its collaboration's centre and partner (and its activity's service area, else the
+  collaboration's) when it names an activity or a collaboration; otherwise under the centre
+  that recorded it with partner 0 and service area "", and under centre 0 when the ministry
+  recorded it. 0 is no id: those rows form "partnerships" of their own that the consumer
+  recounts by the event's centre and no partner; a partner's scope never includes them,
+  a centre's includes its own. Breakdowns show them in a row keyed "none".
 
 Compiling is one INSERT ... SELECT ... GROUP BY per table. Every compiled row belongs to one
 partnership (centre x partner), so the statistics consumer recounts the partnership an event
@@ -30,6 +40,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
     case,
     cast,
     delete,
@@ -41,7 +52,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from mitra.models import (
     SERVICE_AREAS,
@@ -49,13 +60,18 @@ from mitra.models import (
     ActivityStatus,
     ActivityTotal,
     AnswerTime,
+    Attendance,
     Centre,
     Collaboration,
     CollaborationCount,
+    Outcome,
+    OutcomeTotal,
+    OutcomeType,
     Partner,
     Partnership,
     Province,
     Role,
+    UmkmAssisted,
 )
 from mitra.models import CollaborationStatus as S
 from mitra.security.auth import Principal
@@ -64,20 +80,33 @@ from mitra.services.errors import Forbidden, InvalidInput
 
 COUNTED_STATUSES = tuple(s.value for s in S if s != S.DRAFT)
 COLLABORATING = (S.ACCEPTED.value, S.ACTIVE.value, S.COMPLETED.value)
-DIMENSIONS = ("province", "service_area", "partner_type", "centre", "month")
+OUTCOME_TYPES = tuple(t.value for t in OutcomeType)
+DIMENSIONS = ("province", "service_area", "partner_type", "centre", "partner", "month")
 KEY = ("year", "month", "centre_id", "partner_id", "service_area")
+NO_ID = 0  # the centre or partner of an outcome that names none (see the definitions)
+NONE_KEY = "none"  # the breakdown row of figures with no province, centre, partner or area
+NONE_LABELS = {
+    "province": "(tanpa provinsi)",
+    "service_area": "(tanpa bidang layanan)",
+    "partner_type": "(tanpa mitra)",
+    "centre": "(tanpa PLUT)",
+    "partner": "(tanpa mitra)",
+}
 
 collaboration_counts = CollaborationCount.__table__
 answer_days = AnswerTime.__table__
 activity_totals = ActivityTotal.__table__
-TABLES = (collaboration_counts, answer_days, activity_totals)
+umkm_assisted = UmkmAssisted.__table__
+outcome_totals = OutcomeTotal.__table__
+TABLES = (collaboration_counts, answer_days, activity_totals, umkm_assisted, outcome_totals)
 
 
 # -- compiling ----------------------------------------------------------------------------------
 
 
 def recount_partnership(session: Session, centre_id: int, partner_id: int) -> None:
-    """Compile again the rows of one centre x partner, from the source rows as they are now."""
+    """Compile again the rows of one centre x partner, from the source rows as they are now
+    (partner 0: the centre's outcomes that name no collaboration; centre 0 too: the ministry's)."""
     # On PostgreSQL recounts of one partnership queue here, so each reads what the one before
     # wrote (SQLite lets one writer in at a time anyway).
     partnership_id = session.scalar(
@@ -85,6 +114,12 @@ def recount_partnership(session: Session, centre_id: int, partner_id: int) -> No
         .where(Partnership.centre_id == centre_id, Partnership.partner_id == partner_id)
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new rows may still refer to it
     )
+    if partnership_id is None and session.get_bind().dialect.name == "postgresql":
+        # No row to lock (the outcomes of no collaboration): the same queue, by its two ids.
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(CAST(:centre_id AS integer), CAST(:partner_id AS integer))"),
+            {"centre_id": centre_id, "partner_id": partner_id},
+        )
     for table in TABLES:
         session.execute(delete(table).where(table.c.centre_id == centre_id, table.c.partner_id == partner_id))
     _compile(session, (centre_id, partner_id, partnership_id))
@@ -165,6 +200,62 @@ def _compile(session: Session, partnership: tuple[int, int, int | None] | None =
     )
     totals = [func.count(), func.sum(rows.c.participants), func.sum(rows.c.umkm_reached)]
     session.execute(_insert_grouped(activity_totals, rows, [], totals))
+
+    attended = (
+        select(
+            _year(a.date, dialect).label("year"),
+            _month(a.date, dialect).label("month"),
+            c.centre_id.label("centre_id"),
+            c.partner_id.label("partner_id"),
+            func.coalesce(a.service_area, c.service_area).label("service_area"),
+            Attendance.umkm_id.label("umkm_id"),
+        )
+        .select_from(Attendance)
+        .join(a, Attendance.activity_id == a.id)
+        .join(c, a.collaboration_id == c.id)
+        .where(held, *within)
+        .subquery()
+    )
+    session.execute(_insert_grouped(umkm_assisted, attended, ["umkm_id"], []))
+
+    outcomes = _outcomes(dialect, partnership)
+    # 0 where no row has an amount; cast, as PostgreSQL sums a BIGINT into a NUMERIC.
+    amounts = cast(func.coalesce(func.sum(outcomes.c.amount_idr), 0), BigInteger)
+    session.execute(_insert_grouped(outcome_totals, outcomes, ["type"], [func.count(), amounts]))
+
+
+def _outcomes(dialect: str, partnership: tuple[int, int, int | None] | None):
+    """Every outcome (or one partnership's) with its cell, type and amount.
+
+    The collaboration is the outcome's own `collaboration_id`, which the service sets from
+    the activity when an activity is named (`services.outcomes`)."""
+    o, c, a = Outcome, aliased(Collaboration), aliased(Activity)
+    no_id = literal_column(str(NO_ID), Integer)
+    statement = select(
+        _year(o.date, dialect).label("year"),
+        _month(o.date, dialect).label("month"),
+        func.coalesce(c.centre_id, o.centre_id, no_id).label("centre_id"),
+        func.coalesce(c.partner_id, no_id).label("partner_id"),
+        func.coalesce(a.service_area, c.service_area, literal_column("''", String)).label("service_area"),
+        o.type.label("type"),
+        o.amount_idr.label("amount_idr"),
+    ).select_from(o)
+    if partnership is None:
+        statement = statement.outerjoin(c, o.collaboration_id == c.id)
+    else:
+        centre_id, partner_id, partnership_id = partnership
+        if partner_id == NO_ID:
+            # No collaboration: the recording centre's (none: the ministry's) outcomes.
+            recorder = o.centre_id.is_(None) if centre_id == NO_ID else o.centre_id == centre_id
+            statement = statement.outerjoin(c, o.collaboration_id == c.id).where(
+                o.collaboration_id.is_(None), recorder
+            )
+        else:
+            within = [c.centre_id == centre_id, c.partner_id == partner_id]
+            if partnership_id is not None:
+                within.append(c.partnership_id == partnership_id)
+            statement = statement.join(c, o.collaboration_id == c.id).where(*within)
+    return statement.outerjoin(a, o.activity_id == a.id).subquery()
 
 
 def _insert_grouped(table, rows, extra_key: list[str], measures: list) -> Any:
@@ -277,24 +368,39 @@ def _measures(session: Session, year: int, scope: Scope, by: str | None) -> dict
     histograms = grouped(d, func.sum(d.c.collaborations), extra_group=(d.c.days,))
     a = activity_totals
     activities = grouped(a, func.sum(a.c.held), func.sum(a.c.participants), func.sum(a.c.umkm_reached))
+    u = umkm_assisted
+    assisted = grouped(u, func.count(distinct(u.c.umkm_id)))
+    o = outcome_totals
+    outcomes = grouped(o, func.sum(o.c.outcomes), func.sum(o.c.amount_idr), extra_group=(o.c.type,))
     return {
         group: _measures_of(
             (counts.get(group) or [(0,) * (len(COUNTED_STATUSES) + 2)])[0],
             [(int(days), int(n)) for days, n in histograms.get(group, [])],
             (activities.get(group) or [(0, 0, 0)])[0],
+            int((assisted.get(group) or [(0,)])[0][0] or 0),
+            outcomes.get(group, []),
         )
-        for group in set(counts) | set(activities)
+        for group in set(counts) | set(activities) | set(assisted) | set(outcomes)
     }
 
 
-def _measures_of(counts: tuple, histogram: list[tuple[int, int]], activities: tuple) -> dict[str, Any]:
+def _measures_of(
+    counts: tuple, histogram: list[tuple[int, int]], activities: tuple, assisted: int, outcomes: list[tuple]
+) -> dict[str, Any]:
     """The measures of one group from its status counts (then distinct partners and centres),
-    its answer-time histogram and its activity totals."""
+    its answer-time histogram, its activity totals, its distinct businesses assisted and its
+    outcomes as (type, count, amount) rows."""
     by_status = {status: int(n or 0) for status, n in zip(COUNTED_STATUSES, counts, strict=False)}
     partners, centres = (int(n or 0) for n in counts[len(COUNTED_STATUSES) :])
     accepted = sum(by_status[s] for s in COLLABORATING)
     decided = accepted + by_status[S.DECLINED.value]
     held, participants, umkm_reached = (int(n or 0) for n in activities)
+    by_type = dict.fromkeys(OUTCOME_TYPES, 0)
+    financing = 0
+    for kind, n, amount in outcomes:
+        by_type[kind] = int(n or 0)
+        if kind == OutcomeType.FINANCING:
+            financing = int(amount or 0)
     return {
         "collaborations": accepted,
         "proposals": sum(by_status.values()),
@@ -304,13 +410,16 @@ def _measures_of(counts: tuple, histogram: list[tuple[int, int]], activities: tu
         "activities_held": held,
         "participants": participants,
         "umkm_reached": umkm_reached,
+        "umkm_assisted": assisted,
+        "outcomes": by_type,
+        "financing_idr": financing,
         "partners_with_collaboration": partners,
         "centres_with_collaboration": centres,
     }
 
 
 def _nothing() -> dict[str, Any]:
-    return _measures_of((0,) * (len(COUNTED_STATUSES) + 2), [], (0, 0, 0))
+    return _measures_of((0,) * (len(COUNTED_STATUSES) + 2), [], (0, 0, 0), 0, [])
 
 
 def _median(histogram: list[tuple[int, int]]) -> float | None:
@@ -329,40 +438,50 @@ def _median(histogram: list[tuple[int, int]]) -> float | None:
 
 
 def _group_key(table, by: str | None):
+    # "+ 0": grouping by the bare column tempts SQLite to walk the (centre, partner) index
+    # over every year instead of reading the one year's rows (30x slower at 1M activities).
+    # Outcomes under no centre or partner (0) have no province or partner type: "" then.
     return {
         None: None,
         "month": table.c.month,
         "service_area": table.c.service_area,
-        # "+ 0": grouping by the bare column tempts SQLite to walk the (centre, partner) index
-        # over every year instead of reading the one year's rows (30x slower at 1M activities).
         "centre": table.c.centre_id + literal_column("0", Integer),
-        "province": Centre.province_code,
-        "partner_type": Partner.type,
+        "partner": table.c.partner_id + literal_column("0", Integer),
+        # A literal, not a parameter: PostgreSQL matches SELECT to GROUP BY by the text.
+        "province": func.coalesce(Centre.province_code, literal_column("''", String)),
+        "partner_type": func.coalesce(Partner.type, literal_column("''", String)),
     }[by]
 
 
 def _join_for(statement: Select, table, by: str | None) -> Select:
     statement = statement.select_from(table)
     if by == "province":
-        return statement.join(Centre, Centre.id == table.c.centre_id)
+        return statement.outerjoin(Centre, Centre.id == table.c.centre_id)
     if by == "partner_type":
-        return statement.join(Partner, Partner.id == table.c.partner_id)
+        return statement.outerjoin(Partner, Partner.id == table.c.partner_id)
     return statement
 
 
 def _labels(session: Session, by: str, year: int, found: dict) -> list[tuple[Any, str, str]]:
     """(raw group key, key, label) of every row the breakdown shows, in reading order.
 
-    Months and service areas are listed in full; the others where there are figures."""
+    Months and service areas are listed in full; the others where there are figures. Figures
+    with no province, area, centre or partner (outcomes that name no collaboration) come
+    last, keyed "none"."""
     if by == "month":
         return [(month, f"{year}-{month:02d}", f"{year}-{month:02d}") for month in range(1, 13)]
+    none = [(raw, NONE_KEY, NONE_LABELS[by]) for raw in ("", NO_ID) if raw in found]
     if by == "service_area":
-        return [(code, code, name_id) for code, name_id, _en in SERVICE_AREAS]
+        return [(code, code, name_id) for code, name_id, _en in SERVICE_AREAS] + none
     if by == "centre":
         centres = session.execute(select(Centre.id, Centre.code, Centre.name).where(Centre.id.in_(found)))
-        return sorted(((row.id, row.code, row.name) for row in centres), key=lambda r: r[2])
+        return sorted(((row.id, row.code, row.name) for row in centres), key=lambda r: r[2]) + none
+    if by == "partner":
+        partners = session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(found)))
+        return sorted(((row.id, str(row.id), row.name) for row in partners), key=lambda r: r[2]) + none
     if by == "province":
-        provinces = session.execute(select(Province.code, Province.name).where(Province.code.in_(found)))
+        codes = [code for code in found if code]
+        provinces = session.execute(select(Province.code, Province.name).where(Province.code.in_(codes)))
         names = {code: name for code, name in provinces}
-        return sorted(((code, code, names.get(code, code)) for code in found), key=lambda r: r[2])
-    return sorted((kind, kind, kind) for kind in found)
+        return sorted(((code, code, names.get(code, code)) for code in codes), key=lambda r: r[2]) + none
+    return sorted((kind, kind, kind) for kind in found if kind) + none

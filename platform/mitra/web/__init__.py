@@ -19,6 +19,7 @@ from mitra.web import (
     inbox,
     ministry,
     notifications,
+    outcomes,
     registry,
     session,
 )
@@ -34,6 +35,7 @@ PAGES = [
     inbox.bp,
     collaborations.bp,
     activities.bp,
+    outcomes.bp,
     centre.bp,
     registry.bp,
     agreements.bp,

@@ -1,5 +1,6 @@
 """The centre manager's dashboard: partnerships, proposals awaiting an answer, this month's
-activities and outcomes still to report."""
+activities and outcomes still to report, and the year's businesses assisted and what they got
+(the centre's compiled statistics)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from mitra.models import Role
 from mitra.services import activities, pages
 from mitra.web import labels
+from mitra.web.ministry import current_year, outcome_type_table
 from mitra.web.session import login_required, viewer
 from mitra.web.tables import Column, Link, Moment, Table, maybe_export
 
@@ -48,7 +50,7 @@ def _activity_columns(with_report: bool) -> list[Column]:
     return columns
 
 
-def dashboard_tables(data: pages.CentreDashboard) -> list[Table]:
+def dashboard_tables(data: pages.CentreDashboard, figures: dict) -> list[Table]:
     return [
         Table(
             "partnerships",
@@ -99,6 +101,7 @@ def dashboard_tables(data: pages.CentreDashboard) -> list[Table]:
             _activity_rows(data.overdue, True),
             empty=_l("Every past activity has its outcome."),
         ),
+        outcome_type_table(figures),
     ]
 
 
@@ -107,9 +110,16 @@ def dashboard_tables(data: pages.CentreDashboard) -> list[Table]:
 def dashboard():
     user = viewer()
     data = pages.centre_dashboard(user)
-    tables = dashboard_tables(data)
+    year = current_year()
+    figures, _parts = pages.national_figures(user, year, ())  # within the centre's scope
+    tables = dashboard_tables(data, figures)
     if (download := maybe_export(tables)) is not None:
         return download
     return render_template(
-        "web/centre/dashboard.html", data=data, tables=dict((t.name, t) for t in tables), centre=user.centre
+        "web/centre/dashboard.html",
+        data=data,
+        figures=figures,
+        year=year,
+        tables=dict((t.name, t) for t in tables),
+        centre=user.centre,
     )

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from mitra.models import SERVICE_AREAS, Role
 from mitra.services import activities, collaborations, lifecycle, pages, unit_of_work
 from mitra.services.errors import InvalidInput, ServiceError
-from mitra.web import feedback, labels
+from mitra.web import feedback, labels, outcomes
 from mitra.web.forms import options
 from mitra.web.forms.collaborations import (
     ActionForm,
@@ -290,7 +290,8 @@ def render_detail(collaboration):
     user = viewer()
     items = pages.activities_of(user, collaboration.id)
     table = activity_table(items, collaboration)
-    if (download := maybe_export([table])) is not None:
+    outcome_panel = outcomes.for_collaboration(collaboration, items)
+    if (download := maybe_export([table, outcome_panel.table])) is not None:
         return download
     activity_form = None
     if activities.may_plan(user, collaboration):
@@ -312,6 +313,7 @@ def render_detail(collaboration):
         extend_form=extend_form,
         timeline=pages.timeline(user, collaboration),
         editable=lifecycle.may_edit(collaboration, user),
+        outcomes=outcome_panel,
     )
 
 

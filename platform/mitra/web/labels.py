@@ -51,6 +51,16 @@ PARTNER_TYPE = {
     "government": _l("Government agency"),
     "international": _l("International programme"),
 }
+OUTCOME_TYPE = {
+    "financing": _l("Financing"),
+    "halal_certificate": _l("Halal certificate"),
+    "sni_certificate": _l("SNI certificate"),
+    "bpom_permit": _l("BPOM permit"),
+    "nib_issued": _l("NIB issued"),
+    "marketplace_onboarding": _l("Marketplace onboarding"),
+    "export": _l("Export"),
+    "other": _l("Other"),
+}
 PARTNER_SCOPE = {"national": _l("National"), "local": _l("Local")}
 AGREEMENT_KIND = {"mou": _l("MoU (memorandum of understanding)"), "pks": _l("PKS (cooperation agreement)")}
 CENTRE_TIER = {"reguler": _l("Regular"), "premium": _l("Premium")}
@@ -102,6 +112,7 @@ ACTION = {
     "activity.cancel": _l("cancelled an activity"),
     "activity.confirm": _l("confirmed taking part in an activity"),
     "agreement.record": _l("recorded an agreement"),
+    "outcome.record": _l("recorded a business's outcome"),
     "centre.create": _l("registered a centre"),
     "centre.update": _l("changed a centre's record"),
     "partner.create": _l("registered a partner"),

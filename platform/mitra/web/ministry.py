@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from events.types import utcnow
 from mitra.models import Role
-from mitra.services import pages
+from mitra.services import pages, statistics
 from mitra.web import charts, labels
 from mitra.web.labels import service_area_name
 from mitra.web.session import login_required, viewer
@@ -37,6 +37,19 @@ def chosen_year() -> int:
     return year if 2000 <= year <= 2100 else current
 
 
+MEASURES = (
+    "proposals",
+    "collaborations",
+    "activities_held",
+    "participants",
+    "umkm_reached",
+    "umkm_assisted",
+    "financing_idr",
+)
+# The row of figures that no collaboration places (outcomes recorded on their own).
+NO_COLLABORATION = _l("Not tied to a collaboration")
+
+
 def _measure_columns() -> list[Column]:
     return [
         Column("proposals", _l("Proposals"), "number"),
@@ -44,19 +57,48 @@ def _measure_columns() -> list[Column]:
         Column("activities_held", _l("Activities held"), "number"),
         Column("participants", _l("Participants"), "number"),
         Column("umkm_reached", _l("UMKM reached"), "number"),
+        Column("umkm_assisted", _l("UMKM assisted"), "number"),
+        Column("outcomes", _l("Outcomes"), "number"),
+        Column("financing_idr", _l("Financing (Rp)"), "rupiah"),
     ]
 
 
 def _measures(row: dict) -> dict:
-    return {
-        name: row[name]
-        for name in ("proposals", "collaborations", "activities_held", "participants", "umkm_reached")
-    }
+    return {**{name: row[name] for name in MEASURES}, "outcomes": sum(row["outcomes"].values())}
+
+
+def _with_figures(row: dict) -> bool:
+    return bool(row["proposals"] or row["activities_held"] or sum(row["outcomes"].values()))
+
+
+def _name(row: dict, named=None) -> str:
+    """A breakdown row's name: `named(key)` (else its label), or the words for the figures
+    of no collaboration."""
+    if row["key"] == statistics.NONE_KEY:
+        return str(NO_COLLABORATION)
+    return named(row["key"]) if named is not None else row["label"]
+
+
+def outcome_type_table(summary: dict) -> Table:
+    """The year's outcomes by type, financing with its total."""
+    return Table(
+        "outcome_types",
+        _l("Outcomes for businesses by type"),
+        [
+            Column("type", _l("Outcome"), "label", labels.OUTCOME_TYPE),
+            Column("count", _l("Outcomes"), "number"),
+            Column("amount", _l("Amount (Rp)"), "rupiah"),
+        ],
+        [
+            {"type": kind, "count": n, "amount": summary["financing_idr"] if kind == "financing" else None}
+            for kind, n in summary["outcomes"].items()
+        ],
+    )
 
 
 def tables(summary: dict, parts: dict[str, dict]) -> list[Table]:
     months = [str(m) for m in labels.MONTHS_SHORT]
-    provinces = [r for r in parts["province"]["rows"] if r["proposals"] or r["activities_held"]]
+    provinces = [r for r in parts["province"]["rows"] if _with_figures(r)]
     return [
         Table(
             "statuses",
@@ -71,15 +113,21 @@ def tables(summary: dict, parts: dict[str, dict]) -> list[Table]:
             "service_areas",
             _l("Collaborations by service area"),
             [Column("area", _l("Service area")), *_measure_columns()],
-            [{"area": service_area_name(r["key"]), **_measures(r)} for r in parts["service_area"]["rows"]],
+            [
+                {"area": _name(r, service_area_name), **_measures(r)}
+                for r in parts["service_area"]["rows"]
+                if r["key"] != statistics.NONE_KEY or _with_figures(r)
+            ],
         ),
         Table(
             "provinces",
             _l("Activities and UMKM reached by province"),
             [Column("province", _l("Province")), *_measure_columns()],
             [
-                {"province": r["label"], **_measures(r)}
-                for r in sorted(provinces, key=lambda r: (-r["umkm_reached"], r["label"]))
+                {"province": _name(r), **_measures(r)}
+                for r in sorted(
+                    provinces, key=lambda r: (r["key"] == statistics.NONE_KEY, -r["umkm_reached"], r["label"])
+                )
             ],
             empty=_l("No figures for this year."),
         ),
@@ -93,16 +141,22 @@ def tables(summary: dict, parts: dict[str, dict]) -> list[Table]:
             "partner_types",
             _l("Collaborations by kind of partner"),
             [
-                Column("type", _l("Kind of partner"), "label", labels.PARTNER_TYPE),
+                Column(
+                    "type", _l("Kind of partner"), "label", {**labels.PARTNER_TYPE, "none": NO_COLLABORATION}
+                ),
                 Column("partners", _l("Partners with a collaboration"), "number"),
                 *_measure_columns(),
             ],
             [
                 {"type": r["key"], "partners": r["partners_with_collaboration"], **_measures(r)}
-                for r in sorted(parts["partner_type"]["rows"], key=lambda r: -r["proposals"])
+                for r in sorted(
+                    parts["partner_type"]["rows"],
+                    key=lambda r: (r["key"] == statistics.NONE_KEY, -r["proposals"]),
+                )
             ],
             empty=_l("No figures for this year."),
         ),
+        outcome_type_table(summary),
     ]
 
 
@@ -114,7 +168,11 @@ def chart_set(parts: dict[str, dict]) -> dict:
     return {
         "service_areas": charts.bars(
             _("Agreed collaborations by service area"),
-            [(service_area_name(r["key"]), r["collaborations"]) for r in parts["service_area"]["rows"]],
+            [
+                (service_area_name(r["key"]), r["collaborations"])
+                for r in parts["service_area"]["rows"]
+                if r["key"] != statistics.NONE_KEY  # outcomes alone: no collaboration to draw
+            ],
         ),
         "activities": charts.bars(
             _("Activities held by province"), [(r["label"], r["activities_held"]) for r in by_activities]

@@ -4,8 +4,10 @@ A page builds each table once (columns with translated headers, rows of plain va
 the template renders it, and `?export=<table>&format=csv|xlsx` on the same URL answers it as
 a file instead: what is on screen is what is downloaded, headers in the viewer's language.
 A moment is a `Moment` (the time and its centre's zone): on screen "12 Mar 2024 08:00 WITA",
-in both files ISO 8601 with the offset, "2024-03-12T08:00:00+08:00". The files are written
-by `mitra.exports`, the one writer the statistics API uses too.
+in both files ISO 8601 with the offset, "2024-03-12T08:00:00+08:00". An amount of rupiah is
+a whole number: "Rp 25.000.000" on screen, the number itself in both files (the column's
+header names the currency). The files are written by `mitra.exports`, the one writer the
+statistics API uses too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from markupsafe import Markup, escape
 
 from mitra import exports
 from mitra.exports import FORMATS, Moment
-from mitra.i18n import format_day, format_number, moment_text
+from mitra.i18n import format_day, format_number, format_rupiah, moment_text
 from mitra.web.labels import label
 
 
@@ -41,12 +43,12 @@ def _moment(value: Any) -> Moment:
 class Column:
     key: str
     header: Any  # a lazy translated string
-    kind: str = "text"  # text | number | day | moment | link | label | badge
+    kind: str = "text"  # text | number | rupiah | day | moment | link | label | badge
     labels: Mapping[str, Any] | None = None  # code -> label, for label and badge
 
     @property
     def numeric(self) -> bool:
-        return self.kind == "number"
+        return self.kind in ("number", "rupiah")
 
 
 @dataclass
@@ -80,6 +82,8 @@ def render_cell(column: Column, value: Any) -> Markup:
         return Markup("")
     if column.kind == "number":
         return escape(format_number(value))
+    if column.kind == "rupiah":
+        return escape(format_rupiah(value))
     if column.kind == "day":
         return escape(format_day(value))
     if column.kind == "moment":
@@ -98,7 +102,7 @@ def _plain(column: Column, value: Any) -> Any:
     """A cell as the export writer takes it: numbers, days and moments as they are, else words."""
     if value is None:
         return None
-    if column.kind == "number":
+    if column.numeric:
         return value
     if column.kind == "moment":
         return _moment(value)
