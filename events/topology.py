@@ -30,6 +30,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
             c.ActivityMoved,
             c.ActivityCancelled,
             c.ActivityConfirmed,
+            c.AttachmentAdded,
         )
     ),
     "partnerships": tuple(

@@ -68,6 +68,9 @@ def register_extensions(app: Flask) -> None:
 
     i18n.init_app(app)
     headers.init_app(app)
+    from mitra import storage
+
+    storage.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

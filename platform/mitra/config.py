@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Signed sessions and reset links are only as strong as the key: 32 bytes, as token_hex(16) gives.
 MIN_SECRET_KEY_BYTES = 32
+MEGABYTE = 1024 * 1024
+# Room for a multipart body's boundaries, headers and small fields beside its one file.
+MULTIPART_ALLOWANCE = 64 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -82,6 +85,26 @@ def _trusted_proxies() -> int:
     return int(value)
 
 
+def _upload_megabytes() -> int:
+    value = os.environ.get("MITRA_MAX_UPLOAD_MB", "").strip() or "10"
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(
+            f"MITRA_MAX_UPLOAD_MB must be a whole number of megabytes (1 or more), not {value!r}"
+        )
+    return int(value)
+
+
+def _storage_url() -> str:
+    value = os.environ.get("MITRA_STORAGE_URL", "").strip()
+    if value and not (value.startswith(("s3://", "file://", "/"))):
+        raise ConfigError(
+            f"MITRA_STORAGE_URL must be an absolute directory or s3://bucket/prefix, not {value!r}"
+        )
+    if value.startswith("s3://") and len(urlsplit(value).netloc) < 3:
+        raise ConfigError(f"MITRA_STORAGE_URL names no bucket: {value!r}")
+    return value
+
+
 def from_environment() -> dict:
     """Build the Flask config mapping from the process environment."""
     env = os.environ.get("MITRA_ENV", "development")
@@ -121,7 +144,14 @@ def from_environment() -> dict:
         "MITRA_HEALTH_TOKEN": os.environ.get("MITRA_HEALTH_TOKEN") or None,
         # Reverse proxies in front of Mitra whose X-Forwarded-For/Proto/Host are believed.
         "MITRA_TRUSTED_PROXIES": _trusted_proxies(),
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # A request may carry one file of MITRA_MAX_UPLOAD_MB plus its form fields; a JSON
+        # body stays at MAX_JSON_BYTES (api/requests.py), whatever uploads may weigh.
+        "MITRA_MAX_UPLOAD_BYTES": _upload_megabytes() * MEGABYTE,
+        "MAX_CONTENT_LENGTH": _upload_megabytes() * MEGABYTE + MULTIPART_ALLOWANCE,
+        "MAX_JSON_BYTES": MEGABYTE,
+        # Attachment bytes (mitra/storage.py): <instance>/attachments unless this says otherwise.
+        "MITRA_STORAGE_URL": _storage_url(),
+        "MITRA_S3_ENDPOINT_URL": os.environ.get("MITRA_S3_ENDPOINT_URL") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

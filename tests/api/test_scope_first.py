@@ -5,6 +5,7 @@ a new route is walked the day it is published."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ from mitra.models.api import API_TOKEN
 from mitra.services import notifications, scoping
 from tests.api.conftest import row_counts
 from tests.factories import AttendanceFactory, UmkmFactory
+from tests.support import sample_files
 
 METHODS = ("get", "post", "put", "patch", "delete")
 PARAM = re.compile(r"\{([^}]+)\}")
@@ -71,6 +73,14 @@ def records(world) -> dict[str, tuple[str, int]]:
     db.session.commit()
     business = UmkmFactory(registered_by_centre_id=world.ids["centre"])
     AttendanceFactory(activity_id=activity.get_json()["id"], umkm=business)
+    attachment = world.call(
+        "manager",
+        "POST",
+        f"/api/v1/collaborations/{collaboration['id']}/attachments",
+        data={"file": (io.BytesIO(sample_files.PDF), "mou.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert attachment.status_code == 201, attachment.get_json()
     own_token = db.session.scalar(
         select(ApiToken.id).where(ApiToken.user_id == world.users["manager"].id, ApiToken.kind == API_TOKEN)
     )
@@ -84,6 +94,7 @@ def records(world) -> dict[str, tuple[str, int]]:
         "partner_id": ("admin", world.ids["partner"]),
         "token_id": ("manager", own_token),
         "nib": ("manager", business.nib),
+        "attachment_id": ("manager", attachment.get_json()["id"]),
     }
 
 

@@ -4,8 +4,9 @@ A proposal (or its revision) is told to the partner's users; the partner's answe
 (accepted, declined, information requested) and an expiry to the centre's managers. Once
 accepted, both sides hear that it started; the partner of each activity planned, moved or
 cancelled and of an extension or completion, the centre of each confirmation (and of a
-completion by the lifecycle job). Each person sees it at once in the app, and gets an
-e-mail at once or in their daily digest, as they chose. Handlers only stage rows in
+completion by the lifecycle job); new evidence (an attachment) the side that did not bring
+it. Each person sees it at once in the app, and gets an e-mail at once or in their daily
+digest, as they chose. Handlers only stage rows in
 `session`: the runtime commits them together with the (group, event id) record, so a
 redelivered event tells no one twice.
 """
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from events import catalogue as c
 from events.envelope import ReceivedEvent
-from mitra.models import User
+from mitra.models import Attachment, Role, User
 from mitra.services import notifications, reminders
 
 # The event's free text, by the name the words of each kind use for it.
@@ -46,6 +47,18 @@ def _both(session: Session, data: dict) -> list[User]:
 def _partner_and_centre_if_system(session: Session, data: dict) -> list[User]:
     """A centre that closed a collaboration itself knows; one closed by the job is told."""
     return _both(session, data) if data["actor"].startswith("system:") else _partner(session, data)
+
+
+def _other_side(session: Session, data: dict) -> list[User]:
+    """The partner's users of a centre's upload, the centre's managers of a partner's; both
+    sides of one the ministry made."""
+    attachment = session.get(Attachment, data["attachment_id"])
+    role = attachment.uploaded_by.role if attachment is not None else None
+    if role == Role.PARTNER_USER:
+        return _centre(session, data)
+    if role == Role.CENTRE_MANAGER:
+        return _partner(session, data)
+    return _both(session, data)
 
 
 def _tell(find: Finder):
@@ -81,4 +94,5 @@ HANDLERS = {
     c.ActivityMoved.type: tell_partner_users,
     c.ActivityCancelled.type: tell_partner_users,
     c.ActivityConfirmed.type: tell_centre_managers,
+    c.AttachmentAdded.type: _tell(_other_side),
 }

@@ -29,6 +29,7 @@ def init_api(app: Flask) -> None:
     from mitra.api import (
         activities,
         agreements,
+        attachments,
         auth,
         centres,
         collaborations,
@@ -58,6 +59,7 @@ def init_api(app: Flask) -> None:
         outcomes.blp,
         stats.blp,
         notifications.blp,
+        attachments.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -33,7 +33,8 @@ def gate(blueprints: frozenset[str]):
         if not getattr(view, "public", False):
             g.api_user = tokens.authenticate(bearer_token(request.headers.get("Authorization")))
         check_path_ids()
-        check_json_body()
+        if not getattr(view, "takes_upload", False):
+            check_json_body()
 
     return before_request
 

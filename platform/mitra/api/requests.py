@@ -2,15 +2,17 @@
 names must be in the caller's scope (else 404), and bodies must be JSON objects in UTF-8.
 
 A body that is not JSON answers 415; one that is not UTF-8, not JSON or not an object
-answers 400 saying exactly why; one over MAX_CONTENT_LENGTH answers 413 (Werkzeug raises
-it on reading). The parsed object is what webargs then loads through the view's schema.
+answers 400 saying exactly why; one over MAX_JSON_BYTES answers 413 (MAX_CONTENT_LENGTH, the
+larger limit a file upload needs, Werkzeug enforces on reading). The parsed object is what
+webargs then loads through the view's schema. A view marked `takes_upload` reads a multipart
+body of its own instead.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 from webargs import core
@@ -32,9 +34,14 @@ def check_json_body() -> None:
     g.json_body = core.missing
     if request.method not in BODY_METHODS:
         return
+    limit = current_app.config.get("MAX_JSON_BYTES")
+    if limit and (request.content_length or 0) > limit:
+        raise ApiError(413, f"the body is larger than {limit} bytes")
     raw = request.get_data(cache=True)  # 413 here when over MAX_CONTENT_LENGTH
     if not raw:
         return
+    if limit and len(raw) > limit:  # sent without a Content-Length (chunked)
+        raise ApiError(413, f"the body is larger than {limit} bytes")
     if not core.is_json(request.mimetype):
         sent = request.mimetype or "no Content-Type"
         raise ApiError(
@@ -80,6 +87,14 @@ def check_path_ids() -> None:
         if not isinstance(value, int) or what == name:
             raise LookupError(f"path parameter {name!r} names no record kind scoping.VISIBLE knows")
         scoping.visible(g.get("api_user"), what, value)
+
+
+def takes_upload(view):
+    """Mark a view whose body is a multipart upload (a file), not JSON: `check_json_body`
+    leaves it alone, and the file is streamed from where Werkzeug spooled it (to disk past
+    500 kB), never read whole into memory. MAX_CONTENT_LENGTH still answers 413."""
+    view.takes_upload = True
+    return view
 
 
 class ApiParser(FlaskParser):

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.types import UTCDateTime, utcnow
 from mitra.extensions import Model
-from mitra.models.collaboration import Activity
+from mitra.models.collaboration import Activity, Agreement, Collaboration
 from mitra.models.enums import AttachmentKind, OutcomeType, UmkmScale, one_of
 from mitra.models.mixins import Timestamps
 from mitra.models.organisations import Centre
 from mitra.models.reference import Regency
+from mitra.models.user import User
 
 NIB_LENGTH = 13
 KBLI_LENGTH = 5
@@ -70,6 +71,24 @@ class Attachment(Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    agreement: Mapped[Agreement | None] = relationship()
+    collaboration: Mapped[Collaboration | None] = relationship()
+    activity: Mapped[Activity | None] = relationship()
+    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+
+    @property
+    def subject_type(self) -> str:
+        """agreement, collaboration or activity: the column that names its subject."""
+        return next(c for c in SUBJECT_COLUMNS if getattr(self, c) is not None).removesuffix("_id")
+
+    @property
+    def subject(self) -> Agreement | Collaboration | Activity:
+        """The one agreement, collaboration or activity it is attached to."""
+        found = self.agreement or self.collaboration or self.activity
+        if found is None:
+            raise LookupError(f"attachment {self.id} has no subject (a CHECK forbids it)")
+        return found
 
 
 class Umkm(Timestamps, Model):

@@ -76,3 +76,11 @@ class TooManyRequests(ServiceError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
         self.retry_after = max(1, retry_after)
+
+
+class PayloadTooLarge(ServiceError):
+    status = 413
+
+
+class UnsupportedMediaType(ServiceError):
+    status = 415

@@ -26,6 +26,7 @@ from mitra.models import (
     Activity,
     ActivityStatus,
     Agreement,
+    Attachment,
     Centre,
     Collaboration,
     CollaborationStatus,
@@ -60,7 +61,7 @@ def _activity_planned(activity: Activity) -> bool:
 @dataclass(frozen=True)
 class Kind:
     name: str
-    subject_type: str  # collaboration | activity | agreement
+    subject_type: str  # collaboration | activity | agreement | attachment
     audience: str  # partner (the partner's users) | centre (its managers) | both
     days: int | None = None  # a reminder's distance from its date
     still_due: Callable[[Any], bool] = _always  # checked again just before a reminder is sent
@@ -89,6 +90,8 @@ KINDS: dict[str, Kind] = {
         Kind("activity.moved", "activity", PARTNER),
         Kind("activity.cancelled", "activity", PARTNER),
         Kind("activity.confirmed", "activity", CENTRE),
+        # New evidence: the side that did not upload it (both, when the ministry did).
+        Kind("attachment.added", "attachment", BOTH, page="attachment"),
         # Told by the lifecycle job, once each: the end date came, the automatic close is near.
         Kind("collaboration-ended", "collaboration", CENTRE, 0, _collaboration_active),
         Kind("collaboration-closing-7d", "collaboration", CENTRE, 7, _collaboration_active),
@@ -108,7 +111,17 @@ LINKS: dict[str, Callable[[Any], str]] = {
     "activity": lambda s: f"/collaborations/{s.collaboration_id}",
     "report": lambda s: f"/activities/{s.id}/report",
     "agreements": lambda s: "/agreements",
+    "attachment": lambda s: _attachment_page(s.subject),
 }
+
+
+def _attachment_page(subject: Collaboration | Activity | Agreement) -> str:
+    """The page that shows an attachment: its subject's, and the list of evidence on it."""
+    if isinstance(subject, Agreement):
+        return f"/agreements/{subject.id}#attachments"
+    if isinstance(subject, Activity):
+        return f"/activities/{subject.id}#attachments"
+    return f"/collaborations/{subject.id}#attachments"
 
 
 class Item(Protocol):
@@ -154,8 +167,10 @@ def centre_managers(session: Session, centre_id: int) -> list[User]:
     )
 
 
-def centre_of(subject: Collaboration | Activity | Agreement) -> Centre:
+def centre_of(subject: Collaboration | Activity | Agreement | Attachment) -> Centre:
     """The centre whose clock a notification's subject keeps."""
+    if isinstance(subject, Attachment):
+        subject = subject.subject
     if isinstance(subject, Activity):
         return subject.collaboration.centre
     if isinstance(subject, Agreement):
@@ -350,6 +365,16 @@ class Renderer:
                     joinedload(Agreement.partnership).joinedload(Partnership.partner),
                 ),
             ),
+            "attachment": (
+                Attachment,
+                (
+                    joinedload(Attachment.collaboration).joinedload(Collaboration.centre),
+                    joinedload(Attachment.collaboration).joinedload(Collaboration.partner),
+                    joinedload(Attachment.activity).joinedload(Activity.collaboration),
+                    joinedload(Attachment.agreement).joinedload(Agreement.partnership),
+                    joinedload(Attachment.uploaded_by),
+                ),
+            ),
         }[subject_type]
         rows = self.session.scalars(select(model).options(*options).where(model.id.in_(ids)))
         return {row.id: row for row in rows.unique()}
@@ -358,6 +383,16 @@ class Renderer:
         return format_date(value, format="long", locale=self.language) if value else ""
 
     def facts(self, subject_type: str, subject: Any) -> dict[str, Any]:
+        if subject_type == "attachment":
+            on = subject.subject
+            facts = self.facts(subject.subject_type, on)
+            facts.update(
+                filename=subject.filename,
+                file_title=subject.title or subject.filename,
+                uploaded_by=subject.uploaded_by.name,
+                on=subject.subject_type,
+            )
+            return facts
         if subject_type == "collaboration":
             return self._collaboration(subject)
         if subject_type == "activity":

@@ -31,6 +31,7 @@ from mitra.models import (
     Activity,
     Agreement,
     ApiToken,
+    Attachment,
     Attendance,
     AuditEntry,
     Centre,
@@ -181,6 +182,23 @@ def umkm(principal: Principal) -> Select:
     return select(Umkm).where(umkm_criterion(principal))
 
 
+def attachment_criterion(principal: Principal) -> ColumnElement[bool]:
+    """The attachment's subject (agreement, collaboration or activity) is one `principal`
+    can see."""
+    if sees_everything(principal):
+        return true()
+    return or_(
+        Attachment.collaboration_id.in_(collaborations(principal).with_only_columns(Collaboration.id)),
+        Attachment.activity_id.in_(activities(principal).with_only_columns(Activity.id)),
+        Attachment.agreement_id.in_(agreements(principal).with_only_columns(Agreement.id)),
+    )
+
+
+def attachments(principal: Principal) -> Select:
+    """The attachments `principal` can see; a removed one is kept, but shown to nobody."""
+    return select(Attachment).where(Attachment.removed_at.is_(None), attachment_criterion(principal))
+
+
 # What each kind of record a path can name is, for `visible`: who may see it, and its model.
 VISIBLE: dict[str, tuple[Callable[[Principal], Select], Any]] = {
     "collaboration": (collaborations, Collaboration),
@@ -192,6 +210,7 @@ VISIBLE: dict[str, tuple[Callable[[Principal], Select], Any]] = {
     "notification": (notifications, Notification),
     "token": (api_tokens, ApiToken),
     "umkm": (umkm, Umkm),
+    "attachment": (attachments, Attachment),
 }
 
 

@@ -12,6 +12,7 @@ from mitra.web import (
     accounts,
     activities,
     agreements,
+    attachments,
     centre,
     collaborations,
     errors,
@@ -41,6 +42,7 @@ PAGES = [
     agreements.bp,
     ministry.bp,
     notifications.bp,
+    attachments.bp,
 ]
 API_PREFIX = "/api/"
 

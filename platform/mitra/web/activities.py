@@ -51,6 +51,12 @@ def plan(ident: int):
     return redirect(url_for("web.collaborations.detail", ident=ident) + "#activities")
 
 
+@bp.get("/activities/<int:ident>")
+@login_required()
+def detail(ident: int):
+    return render_template("web/activities/detail.html", activity=activities.get(viewer(), ident))
+
+
 @bp.route("/activities/<int:ident>/report", methods=["GET", "POST"])
 @login_required(*CENTRE_ROLES)
 def report(ident: int):

@@ -14,7 +14,7 @@ from mitra.web.forms import options
 from mitra.web.forms.registry import AgreementForm
 from mitra.web.paging import paginate, search_words
 from mitra.web.session import login_required, viewer
-from mitra.web.tables import Column, Table, maybe_export
+from mitra.web.tables import Column, Link, Table, maybe_export
 
 bp = Blueprint("agreements", __name__)
 
@@ -34,7 +34,7 @@ def index():
         "agreements",
         _l("Agreements"),
         [
-            Column("number", _l("Number")),
+            Column("number", _l("Number"), "link"),
             Column("kind", _l("Kind"), "label", labels.AGREEMENT_KIND),
             Column("centre", _l("Centre")),
             Column("partner", _l("Partner")),
@@ -50,7 +50,7 @@ def index():
         ],
         [
             {
-                "number": a.number,
+                "number": Link(a.number, url_for("web.agreements.detail", ident=a.id)),
                 "kind": a.kind,
                 "centre": a.partnership.centre.name,
                 "partner": a.partnership.partner.name,
@@ -70,6 +70,12 @@ def index():
     if (download := maybe_export([table])) is not None:
         return download
     return render_template("web/agreements/index.html", table=table, page=page, q=q, show=show)
+
+
+@bp.get("/agreements/<int:ident>")
+@login_required()
+def detail(ident: int):
+    return render_template("web/agreements/detail.html", agreement=agreements.get(viewer(), ident))
 
 
 @bp.route("/agreements/new", methods=["GET", "POST"])

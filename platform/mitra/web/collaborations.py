@@ -259,6 +259,7 @@ def _activity_row(activity, steps: frozenset[str]) -> dict:
         "change": Link(str(_l("Move or cancel")), url_for("web.activities.change", ident=a.id))
         if "change" in steps
         else None,
+        "page": Link(str(_l("Evidence and details")), url_for("web.activities.detail", ident=a.id)),
     }
 
 
@@ -280,6 +281,7 @@ def activity_table(items, collaboration) -> Table:
             Column("report", _l("Outcome"), "link"),
             Column("confirmation", _l("Partner confirmation"), "link"),
             Column("change", _l("Change"), "link"),
+            Column("page", _l("Details"), "link"),
         ],
         rows=[_activity_row(a, activities.steps(user, a)) for a in items],
         empty=_l("No activity yet."),

@@ -62,6 +62,13 @@ OUTCOME_TYPE = {
     "other": _l("Other"),
 }
 PARTNER_SCOPE = {"national": _l("National"), "local": _l("Local")}
+ATTACHMENT_KIND = {
+    "agreement": _l("Signed agreement (MoU/PKS)"),
+    "attendance": _l("Attendance list"),
+    "photo": _l("Photo"),
+    "report": _l("Report"),
+    "other": _l("Other"),
+}
 AGREEMENT_KIND = {"mou": _l("MoU (memorandum of understanding)"), "pks": _l("PKS (cooperation agreement)")}
 CENTRE_TIER = {"reguler": _l("Regular"), "premium": _l("Premium")}
 CENTRE_STATUS = {
@@ -113,6 +120,8 @@ ACTION = {
     "activity.confirm": _l("confirmed taking part in an activity"),
     "agreement.record": _l("recorded an agreement"),
     "outcome.record": _l("recorded a business's outcome"),
+    "attachment.add": _l("attached a file"),
+    "attachment.remove": _l("removed an attached file"),
     "centre.create": _l("registered a centre"),
     "centre.update": _l("changed a centre's record"),
     "partner.create": _l("registered a partner"),
