@@ -19,7 +19,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 
 from mitra.api.errors import ApiError
-from mitra.services import outcomes, scoping
+from mitra.services import scoping, umkm
 from mitra.services.errors import NotFound
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -81,7 +81,7 @@ def check_path_ids() -> None:
             principal = g.get("api_user")
             if principal is None:
                 raise NotFound("umkm", value)
-            outcomes.find_business(principal, value)
+            umkm.find(principal, value)
             continue
         what = name.removesuffix("_id")
         if not isinstance(value, int) or what == name:

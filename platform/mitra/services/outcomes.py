@@ -40,10 +40,9 @@ from mitra.models import (
     Role,
     Umkm,
 )
-from mitra.models.evidence import NIB_LENGTH
 from mitra.security.auth import SYSTEM_ROLE, Principal
-from mitra.services import audit, scoping
-from mitra.services.errors import InvalidInput, NotFound
+from mitra.services import audit, scoping, umkm
+from mitra.services.errors import InvalidInput
 
 SORTABLE = {
     "id": Outcome.id,
@@ -56,18 +55,6 @@ SORTABLE = {
 AGREED = (CollaborationStatus.ACCEPTED, CollaborationStatus.ACTIVE, CollaborationStatus.COMPLETED)
 # The latest calendar day anywhere in Indonesia: no outcome of today is refused, wherever.
 EARLIEST_ZONE = ZoneInfo("Asia/Jayapura")
-
-
-def find_business(principal: Principal, nib: str) -> Umkm:
-    """The business with NIB `nib` among those `principal` may find, else NotFound.
-
-    A stand-in for the register's own lookup (`services.umkm.find`), which replaces it."""
-    if len(nib) != NIB_LENGTH or not nib.isascii() or not nib.isdigit():
-        raise NotFound("umkm", nib)
-    found = db.session.scalar(scoping.umkm(principal).where(Umkm.nib == nib))
-    if found is None:
-        raise NotFound("umkm", nib)
-    return found
 
 
 def criterion(principal: Principal) -> ColumnElement[bool]:
@@ -87,7 +74,7 @@ def _listed(statement: Select, sort: str) -> Select:
 
 def of_business(principal: Principal, nib: str, *, type: str | None = None, sort: str = "-date") -> Select:  # noqa: A002 - the contract's field name
     """A business's outcomes that `principal` may read; NotFound when the business is out of scope."""
-    business = find_business(principal, nib)
+    business = umkm.find(principal, nib)
     statement = select(Outcome).where(Outcome.umkm_id == business.id, criterion(principal))
     return _listed(scoping.where_given(statement, (Outcome.type, type)), sort)
 
@@ -157,7 +144,7 @@ def record(principal: Principal, nib: str, data: Mapping[str, Any], clock=utcnow
     """Record what the business with NIB `nib` got: `type`, `date`, and optionally
     `amount_idr` (financing only, and required there), `activity_id` or `collaboration_id`,
     `note`. Audited, and announced as `umkm.outcome_recorded` in the caller's unit of work."""
-    business = find_business(principal, nib)
+    business = umkm.find(principal, nib)
     scoping.require_centre_role(principal, "record an outcome")
     _check_amount(data["type"], data.get("amount_idr"))
     _check_date(data["date"], clock)

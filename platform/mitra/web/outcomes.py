@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from mitra.models import Collaboration, Role, Umkm
-from mitra.services import collaborations, outcomes, pages, paging, unit_of_work
+from mitra.services import collaborations, outcomes, pages, paging, umkm, unit_of_work
 from mitra.services.errors import NotFound, ServiceError
 from mitra.web import feedback, labels
 from mitra.web.forms import options
@@ -208,7 +208,7 @@ def record_for_collaboration(ident: int):
 @login_required(*CENTRE_ROLES)
 def record_for_business(nib: str):
     user = viewer()
-    business = outcomes.find_business(user, nib)
+    business = umkm.find(user, nib)
     form = BusinessOutcomeForm(prefix=PREFIX)
     _business_choices(form, business)
     key = _business_key(nib)
