@@ -38,6 +38,7 @@ def init_api(app: Flask) -> None:
         outcomes,
         partners,
         stats,
+        umkm,
     )
 
     app.config.setdefault("API_TITLE", "Mitra API")
@@ -56,6 +57,7 @@ def init_api(app: Flask) -> None:
         collaborations.blp,
         activities.blp,
         agreements.blp,
+        umkm.blp,
         outcomes.blp,
         stats.blp,
         notifications.blp,

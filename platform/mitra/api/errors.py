@@ -58,12 +58,15 @@ def error_response(
     message: str,
     errors: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    extra: Mapping[str, Any] | None = None,  # more keys a refusal's own schema declares
 ):
     body = {
         "code": status,
         "status": HTTPStatus(status).phrase,
         "message": message,
         "errors": flatten(errors or {}),
+        **(extra or {}),
     }
     response = jsonify(body)
     response.status_code = status
