@@ -13,7 +13,14 @@ from mitra import create_app
 from mitra.extensions import db
 from mitra.models import User
 from mitra.services import activities, collaborations
-from tests.factories import PASSWORD, CentreFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    AttendanceFactory,
+    CentreFactory,
+    PartnerFactory,
+    UmkmFactory,
+    UserFactory,
+)
 
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
@@ -152,7 +159,8 @@ def world(app, server_app, reference_data) -> World:
 
 @pytest.fixture
 def ids(world) -> dict[str, int]:
-    """An accepted collaboration ({c}) with a planned activity ({a}), and a draft ({d})."""
+    """An accepted collaboration ({c}) with a planned activity ({a}) a business ({n}, its
+    NIB; registered by Malang) attended, and a draft ({d})."""
     c = world.proposal()
     collaborations.act(world.users["partner"], c, "accept")
     activity = activities.plan(
@@ -161,4 +169,7 @@ def ids(world) -> dict[str, int]:
         {"type": "training", "date": date(2031, 4, 1), "title": "Kelas foto produk"},
     )
     draft = world.proposal("Draf pendampingan ekspor", propose=False)
-    return {"c": c, "a": activity.id, "d": draft}
+    business = UmkmFactory(business_name="Keripik Tempe Sanan", registered_by_centre_id=world.ids["centre"])
+    AttendanceFactory(activity=activity, umkm=business)
+    db.session.commit()
+    return {"c": c, "a": activity.id, "d": draft, "n": business.nib}

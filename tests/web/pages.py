@@ -1,6 +1,7 @@
 """The pages each role works with, for the tests that visit them all."""
 
-# role -> pages that role works with ({c}: a collaboration, {a}: an activity of it)
+# role -> pages that role works with ({c}: a collaboration, {a}: an activity of it, {n}: the
+# NIB of a business on that activity)
 PAGES = {
     "partner": [
         "/inbox",
@@ -14,6 +15,8 @@ PAGES = {
         "/account",
         "/account/password",
         "/centres",
+        "/umkm",
+        "/umkm/{n}",
     ],
     "manager": [
         "/centre",
@@ -35,6 +38,11 @@ PAGES = {
         "/account",
         "/account/password",
         "/centres",
+        "/umkm",
+        "/umkm?q=Keripik&regency=3507&scale=mikro",
+        "/umkm/new",
+        "/umkm/{n}",
+        "/umkm/{n}/edit",
     ],
     "admin": [
         "/ministry",
@@ -49,6 +57,10 @@ PAGES = {
         "/agreements",
         "/notifications",
         "/account",
+        "/umkm",
+        "/umkm/new",
+        "/umkm/{n}",
+        "/umkm/{n}/edit",
     ],
 }
 ANONYMOUS_PAGES = ["/login", "/account/reset"]
@@ -62,6 +74,8 @@ NOT_FOR = {
         "/partners",
         "/agreements/new",
         "/activities/{a}/report",
+        "/umkm/new",
+        "/umkm/{n}/edit",
     ],
     "manager": ["/inbox", "/ministry", "/centres/new", "/activities/{a}/confirm"],
     "admin": ["/inbox", "/centre", "/collaborations/new", "/agreements/new"],

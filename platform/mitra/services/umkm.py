@@ -208,6 +208,15 @@ def may_edit(principal: Principal, business: Umkm) -> bool:
     return principal.role in scoping.CENTRE_ROLES and may_read_personal(principal, business)
 
 
+def editable(principal: Principal, nib: str) -> Umkm:
+    """The business with NIB `nib`, for `principal` to change: NotFound out of scope, then
+    Forbidden unless `may_edit`."""
+    business = find(principal, nib)
+    if not may_edit(principal, business):
+        raise Forbidden("only the ministry, or a centre that works with the business, may change it")
+    return business
+
+
 def update(
     principal: Principal,
     nib: str,
@@ -215,9 +224,7 @@ def update(
     precondition: lifecycle.Precondition | None = None,
 ) -> Umkm:
     """Change a business's fields (not its NIB). Audited as `umkm.update` with what changed."""
-    business = find(principal, nib)
-    if not may_edit(principal, business):
-        raise Forbidden("only the ministry, or a centre that works with the business, may change it")
+    business = editable(principal, nib)
     if precondition:
         precondition(business)
     if "nib" in changes and changes["nib"] != business.nib:

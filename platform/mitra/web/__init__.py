@@ -23,6 +23,7 @@ from mitra.web import (
     outcomes,
     registry,
     session,
+    umkm,
 )
 from mitra.web.navigation import template_context
 from mitra.web.paging import page_url
@@ -37,6 +38,7 @@ PAGES = [
     collaborations.bp,
     activities.bp,
     outcomes.bp,
+    umkm.bp,
     centre.bp,
     registry.bp,
     agreements.bp,

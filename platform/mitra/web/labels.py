@@ -61,6 +61,7 @@ OUTCOME_TYPE = {
     "export": _l("Export"),
     "other": _l("Other"),
 }
+UMKM_SCALE = {"mikro": _l("Micro"), "kecil": _l("Small"), "menengah": _l("Medium")}
 PARTNER_SCOPE = {"national": _l("National"), "local": _l("Local")}
 ATTACHMENT_KIND = {
     "agreement": _l("Signed agreement (MoU/PKS)"),

@@ -32,6 +32,7 @@ MENUS: dict[str, tuple[NavItem, ...]] = {  # by role (a Role is its str value)
         NavItem("web.inbox.inbox", _l("Proposals")),
         NavItem("web.activities.upcoming", _l("Upcoming activities")),
         NavItem("web.agreements.index", _l("Agreements")),
+        NavItem("web.umkm.index", _l("Businesses")),
     ),
     Role.CENTRE_MANAGER: (
         NavItem("web.centre.dashboard", _l("Dashboard")),
@@ -39,6 +40,7 @@ MENUS: dict[str, tuple[NavItem, ...]] = {  # by role (a Role is its str value)
         NavItem("web.collaborations.new", _l("Propose")),
         NavItem("web.registry.partner_list", _l("Partners")),
         NavItem("web.agreements.index", _l("Agreements")),
+        NavItem("web.umkm.index", _l("Businesses")),
     ),
     Role.MINISTRY_ADMIN: (
         NavItem("web.ministry.dashboard", _l("National dashboard")),
@@ -46,6 +48,7 @@ MENUS: dict[str, tuple[NavItem, ...]] = {  # by role (a Role is its str value)
         NavItem("web.registry.centre_list", _l("Centres")),
         NavItem("web.registry.partner_list", _l("Partners")),
         NavItem("web.agreements.index", _l("Agreements")),
+        NavItem("web.umkm.index", _l("Businesses")),
     ),
 }
 
