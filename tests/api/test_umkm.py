@@ -86,7 +86,11 @@ def test_a_13_digit_nib_registers_and_is_read_back_with_its_etag(world):
     assert len(entries) == 2
     stored = json.dumps([(e.before, e.after) for e in entries])
     assert OWNER not in stored and PHONE not in stored and EMAIL not in stored
-    assert entries[0].after["nib"] == NIB and entries[0].after["personal_fields"] == ["email", "owner_name", "phone"]
+    assert entries[0].after["nib"] == NIB and entries[0].after["personal_fields"] == [
+        "email",
+        "owner_name",
+        "phone",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -179,8 +183,12 @@ def test_patch_needs_the_current_etag_and_never_changes_the_nib(world):
     stale = world.call("manager", "PATCH", path, json={"scale": "menengah"}, headers={"If-Match": etag})
     assert stale.status_code == 412, stale.get_json()
     fresh = {"If-Match": changed.headers["ETag"]}
-    assert world.call("manager", "PATCH", path, json={"nib": "9120301234599"}, headers=fresh).status_code == 422
-    assert world.call("manager", "PATCH", path, json={"regency_code": "3599"}, headers=fresh).status_code == 422
+    assert (
+        world.call("manager", "PATCH", path, json={"nib": "9120301234599"}, headers=fresh).status_code == 422
+    )
+    assert (
+        world.call("manager", "PATCH", path, json={"regency_code": "3599"}, headers=fresh).status_code == 422
+    )
     # The change is audited; a personal field by its name alone.
     world.call("admin", "PATCH", path, json={"phone": "0341 555 111"}, headers=fresh)
     entries = db.session.scalars(
