@@ -190,7 +190,9 @@ def register(principal: Principal, data: Mapping[str, Any]) -> Umkm:
     except IntegrityError:
         if _existing(nib) is not None:
             raise AlreadyRegistered(nib) from None
-        raise
+        # Not re-raised: PostgreSQL's message quotes the failing row, owner and contacts
+        # included, and the API's handler would log it.
+        raise Conflict("a database rule refused the business; no field named it") from None
     audit.record(
         db.session(),
         actor=principal.actor,

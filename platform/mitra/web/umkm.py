@@ -9,6 +9,7 @@ only where `umkm.personal_readable` allows, and a download that carries them is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -66,7 +67,7 @@ def _table(user, items: list[Umkm]) -> tuple[Table, bool]:
             Column("phone", _l("Phone")),
             Column("email", _l("E-mail")),
         ]
-    rows: list[dict[str, Any]] = []
+    rows: list[Mapping[str, Any]] = []
     for b in items:
         row: dict[str, Any] = {
             "nib": Link(b.nib, url_for("web.umkm.detail", nib=b.nib)),
