@@ -24,6 +24,7 @@ PAGES = {
         "/collaborations/{d}/edit",
         "/activities/{a}/report",
         "/activities/{a}",
+        "/activities/{a}/attendance/import",
         "/activities/upcoming",
         "/partners",
         "/partners?q=bank&type=bank",
@@ -62,7 +63,8 @@ NOT_FOR = {
         "/partners",
         "/agreements/new",
         "/activities/{a}/report",
+        "/activities/{a}/attendance/import",
     ],
     "manager": ["/inbox", "/ministry", "/centres/new", "/activities/{a}/confirm"],
-    "admin": ["/inbox", "/centre", "/collaborations/new", "/agreements/new"],
+    "admin": ["/inbox", "/centre", "/collaborations/new", "/agreements/new", "/activities/{a}/attendance/import"],
 }
