@@ -44,7 +44,7 @@ sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != HERE]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "platform")]
 os.environ.setdefault("MITRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="mitra-bench-instance-"))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from bench._scratch import migrated_session, progress, scratch_database  # noqa: E402
 from mitra.demo.data import load_reference_data  # noqa: E402
@@ -171,7 +171,12 @@ def bare(session, activity_id: int, data: list[tuple[str, ...]], first_id: int) 
             ],
         )
     session.commit()
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if session.get_bind().dialect.name == "postgresql":  # explicit ids: move the sequence past them
+        last = "(SELECT max(id) FROM umkm)"
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('umkm', 'id'), {last})"))
+        session.commit()
+    return seconds
 
 
 def imported(session, manager: User, activity_id: int, path: str, profile: cProfile.Profile | None = None):

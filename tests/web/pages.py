@@ -66,5 +66,11 @@ NOT_FOR = {
         "/activities/{a}/attendance/import",
     ],
     "manager": ["/inbox", "/ministry", "/centres/new", "/activities/{a}/confirm"],
-    "admin": ["/inbox", "/centre", "/collaborations/new", "/agreements/new", "/activities/{a}/attendance/import"],
+    "admin": [
+        "/inbox",
+        "/centre",
+        "/collaborations/new",
+        "/agreements/new",
+        "/activities/{a}/attendance/import",
+    ],
 }
