@@ -27,6 +27,7 @@ PAGES = {
         "/collaborations/{d}/edit",
         "/activities/{a}/report",
         "/activities/{a}",
+        "/activities/{a}/attendance/import",
         "/activities/upcoming",
         "/partners",
         "/partners?q=bank&type=bank",
@@ -76,7 +77,14 @@ NOT_FOR = {
         "/activities/{a}/report",
         "/umkm/new",
         "/umkm/{n}/edit",
+        "/activities/{a}/attendance/import",
     ],
     "manager": ["/inbox", "/ministry", "/centres/new", "/activities/{a}/confirm"],
-    "admin": ["/inbox", "/centre", "/collaborations/new", "/agreements/new"],
+    "admin": [
+        "/inbox",
+        "/centre",
+        "/collaborations/new",
+        "/agreements/new",
+        "/activities/{a}/attendance/import",
+    ],
 }

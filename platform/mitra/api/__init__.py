@@ -30,6 +30,7 @@ def init_api(app: Flask) -> None:
         activities,
         agreements,
         attachments,
+        attendance,
         auth,
         centres,
         collaborations,
@@ -62,6 +63,7 @@ def init_api(app: Flask) -> None:
         stats.blp,
         notifications.blp,
         attachments.blp,
+        attendance.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from events import catalogue
 from events.catalogue import EventType
 from events.outbox import emit
 from events.types import utcnow
 from mitra.extensions import db
-from mitra.models import Activity, ActivityStatus, Collaboration, CollaborationStatus, Role
+from mitra.models import Activity, ActivityStatus, Attendance, Collaboration, CollaborationStatus, Role
 from mitra.security.auth import Principal
 from mitra.services import audit, lifecycle, scoping
 from mitra.services.errors import Conflict, InvalidInput
@@ -224,6 +224,7 @@ def report(
             f"{activity.date.isoformat()}, and today is {today.isoformat()} at the centre",
             {"date": [f"{activity.date.isoformat()} is after today ({today.isoformat()})"]},
         )
+    _require_reached_matches_attendance(activity, data["umkm_reached"])
     activity.status = ActivityStatus.HELD
     activity.participants = data["participants"]
     activity.umkm_reached = data["umkm_reached"]
@@ -297,6 +298,20 @@ def _require_inside(collaboration: Collaboration, day: date) -> None:
             "date",
             f"{day.isoformat()} is outside the collaboration's period "
             f"({collaboration.starts_on.isoformat()} to {collaboration.ends_on.isoformat()})",
+        )
+
+
+def _require_reached_matches_attendance(activity: Activity, umkm_reached: int) -> None:
+    """Once an activity has attendance, the businesses on it are the UMKM it reached
+    (`services.attendance` keeps the figure so): another number is refused."""
+    listed = db.session.scalar(
+        select(func.count()).select_from(Attendance).where(Attendance.activity_id == activity.id)
+    )
+    if listed and umkm_reached != listed:
+        raise InvalidInput.field(
+            "umkm_reached",
+            f"the activity's attendance lists {listed} businesses, so it reached {listed}, "
+            f"not {umkm_reached}",
         )
 
 

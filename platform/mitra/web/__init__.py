@@ -13,6 +13,7 @@ from mitra.web import (
     activities,
     agreements,
     attachments,
+    attendance,
     centre,
     collaborations,
     errors,
@@ -45,6 +46,7 @@ PAGES = [
     ministry.bp,
     notifications.bp,
     attachments.bp,
+    attendance.bp,
 ]
 API_PREFIX = "/api/"
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from mitra.models import Role
 from mitra.services import activities, collaborations, pages, unit_of_work
 from mitra.services.errors import ServiceError
-from mitra.web import feedback, labels
+from mitra.web import attendance, feedback, labels
 from mitra.web.collaborations import CENTRE_ROLES, refused_key
 from mitra.web.forms.collaborations import (
     ActivityForm,
@@ -54,7 +54,10 @@ def plan(ident: int):
 @bp.get("/activities/<int:ident>")
 @login_required()
 def detail(ident: int):
-    return render_template("web/activities/detail.html", activity=activities.get(viewer(), ident))
+    activity = activities.get(viewer(), ident)
+    return render_template(
+        "web/activities/detail.html", activity=activity, attendance=attendance.for_activity(activity)
+    )
 
 
 @bp.route("/activities/<int:ident>/report", methods=["GET", "POST"])

@@ -119,6 +119,7 @@ ACTION = {
     "activity.report": _l("reported an activity's outcome"),
     "activity.cancel": _l("cancelled an activity"),
     "activity.confirm": _l("confirmed taking part in an activity"),
+    "activity.attendance": _l("recorded an activity's attendance"),
     "agreement.record": _l("recorded an agreement"),
     "outcome.record": _l("recorded a business's outcome"),
     "umkm.create": _l("registered a business"),
