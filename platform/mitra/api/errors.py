@@ -139,18 +139,36 @@ def handle_stale(_exc: StaleDataError):
     return error_response(409, "the record was changed by someone else meanwhile; fetch it and retry")
 
 
+def db_reason(orig: BaseException | None) -> str:
+    """What a driver's error says, without the values it may quote: PostgreSQL's DETAIL
+    ("Key (email)=(...)", "Failing row contains (...)") and some first lines ("invalid input
+    syntax ...: "<value>"") carry the row, which may be personal data and never goes in a
+    log. psycopg's errors name their SQLSTATE, table, column and constraint; SQLite's
+    messages ("UNIQUE constraint failed: umkm.nib") name only the schema."""
+    diag = getattr(orig, "diag", None)
+    if diag is not None:
+        named = (
+            ("sqlstate", getattr(orig, "sqlstate", None)),
+            ("table", diag.table_name),
+            ("column", diag.column_name),
+            ("constraint", diag.constraint_name),
+        )
+        return " ".join(f"{key}={value}" for key, value in named if value)
+    return str(orig).splitlines()[0] if orig is not None else ""
+
+
 def handle_integrity(exc: IntegrityError):
-    log.warning("integrity error reached the API: %s", exc.orig)
+    log.warning("integrity error reached the API: %s", db_reason(exc.orig))
     return error_response(409, "the request conflicts with data stored meanwhile; fetch and retry")
 
 
 def handle_data_error(exc: DataError):
-    log.warning("data error reached the API: %s", exc.orig)
+    log.warning("data error reached the API: %s", db_reason(exc.orig))
     return error_response(422, "a value does not fit what the database can store")
 
 
 def handle_operational(exc: OperationalError):
-    log.error("database unavailable: %s", exc.orig)
+    log.error("database unavailable: %s", db_reason(exc.orig))
     return error_response(
         503, "the database is busy or unavailable; retry shortly", headers={"Retry-After": "5"}
     )
