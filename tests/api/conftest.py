@@ -51,6 +51,34 @@ class World:
         assert response.status_code == status, response.get_json()
         return response.get_json()
 
+    def accepted(self, manager: str = "manager", partner: str = "partner", **overrides) -> dict:
+        """A collaboration `manager` drafted and proposed and `partner` accepted: what an
+        activity, an agreement's evidence or an outcome needs under it."""
+        draft = self.draft(manager, **overrides)
+        self.act(manager, draft["id"], "propose")
+        return self.act(partner, draft["id"], "accept")
+
+    def sign(self, partnership_id: int, who: str = "manager", **overrides) -> dict:
+        """An MoU signed under the partnership (10 January 2031, valid two years unless told)."""
+        body = {
+            "partnership_id": partnership_id,
+            "kind": "mou",
+            "number": "MoU/001/2031",
+            "signed_on": "2031-01-10",
+            "valid_until": "2033-01-09",
+            **overrides,
+        }
+        response = self.call(who, "POST", "/api/v1/agreements", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def plan(self, collaboration_id: int, who: str = "manager", **overrides) -> dict:
+        """An activity planned under the collaboration (a training on 1 April 2031 unless told)."""
+        body = {"type": "training", "date": "2031-04-01", **overrides}
+        response = self.call(who, "POST", f"/api/v1/collaborations/{collaboration_id}/activities", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
 
 @pytest.fixture
 def world(app, client, reference_data) -> World:

@@ -206,24 +206,10 @@ def test_only_the_uploader_the_centre_or_the_ministry_may_remove(world, collabor
 
 def test_activities_and_agreements_take_attachments_too(world, collaboration):
     world.act("partner", collaboration["id"], "accept")
-    activity = world.call(
-        "manager",
-        "POST",
-        f"/api/v1/collaborations/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01"},
-    ).get_json()
-    agreement = world.call(
-        "manager",
-        "POST",
-        "/api/v1/agreements",
-        json={
-            "partnership_id": collaboration["partnership_id"],
-            "kind": "mou",
-            "number": "MoU/7",
-            "signed_on": "2024-01-01",
-            "valid_until": "2026-12-31",
-        },
-    ).get_json()
+    activity = world.plan(collaboration["id"])
+    agreement = world.sign(
+        collaboration["partnership_id"], number="MoU/7", signed_on="2024-01-01", valid_until="2026-12-31"
+    )
     for path in (f"/api/v1/activities/{activity['id']}", f"/api/v1/agreements/{agreement['id']}"):
         response = upload(world, "partner", f"{path}/attachments", files.PDF, "bukti.pdf", kind="agreement")
         assert response.status_code == 201, response.get_json()

@@ -60,17 +60,9 @@ def xlsx_bytes(rows) -> bytes:
 @pytest.fixture
 def work(world):
     """Malang's accepted collaboration with the bank and a planned activity under it."""
-    collaboration = world.draft()
-    world.act("manager", collaboration["id"], "propose")
-    world.act("partner", collaboration["id"], "accept")
-    activity = world.call(
-        "manager",
-        "POST",
-        f"/api/v1/collaborations/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01"},
-    )
-    assert activity.status_code == 201, activity.get_json()
-    return {"collaboration": collaboration["id"], "activity": activity.get_json()["id"]}
+    collaboration = world.accepted()
+    activity = world.plan(collaboration["id"])
+    return {"collaboration": collaboration["id"], "activity": activity["id"]}
 
 
 def upload(world, who, activity_id, data: bytes, name="hadir.csv", query=""):

@@ -168,15 +168,8 @@ def test_an_action_refuses_unknown_fields_and_requires_its_text(world):
 
 
 def test_report_with_negative_counts_names_them(world):
-    draft = world.draft()
-    world.act("manager", draft["id"], "propose")
-    world.act("partner", draft["id"], "accept")
-    activity = world.call(
-        "manager",
-        "POST",
-        f"{COLLABORATIONS}/{draft['id']}/activities",
-        json={"type": "training", "date": "2031-04-01"},
-    ).get_json()
+    draft = world.accepted()
+    activity = world.plan(draft["id"])
     response = world.call(
         "manager",
         "POST",

@@ -41,34 +41,14 @@ INTRUDERS = ["other_manager", "other_partner"]
 @pytest.fixture
 def ids(world) -> dict[str, int]:
     """Malang's accepted collaboration with the bank, an activity under it, and an MoU."""
-    collaboration = world.draft()
-    world.act("manager", collaboration["id"], "propose")
-    world.act("partner", collaboration["id"], "accept")
-    activity = world.call(
-        "manager",
-        "POST",
-        f"/api/v1/collaborations/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01", "title": "Kelas foto produk"},
-    )
-    assert activity.status_code == 201, activity.get_json()
-    agreement = world.call(
-        "manager",
-        "POST",
-        "/api/v1/agreements",
-        json={
-            "partnership_id": collaboration["partnership_id"],
-            "kind": "mou",
-            "number": "MoU/001/2031",
-            "signed_on": "2031-01-10",
-            "valid_until": "2033-01-09",
-        },
-    )
-    assert agreement.status_code == 201, agreement.get_json()
+    collaboration = world.accepted()
+    activity = world.plan(collaboration["id"], title="Kelas foto produk")
+    agreement = world.sign(collaboration["partnership_id"])
     return {
         "c": collaboration["id"],
-        "a": activity.get_json()["id"],
+        "a": activity["id"],
         "p": collaboration["partnership_id"],
-        "g": agreement.get_json()["id"],
+        "g": agreement["id"],
     }
 
 

@@ -261,12 +261,7 @@ def test_report_an_activity_after_its_date_and_not_before(world):
 
 def test_cancelling_a_collaboration_cancels_its_planned_activities(world):
     collaboration = accepted(world)
-    activity = world.call(
-        "manager",
-        "POST",
-        f"{C}/{collaboration['id']}/activities",
-        json={"type": "mentoring", "date": "2031-04-01"},
-    ).get_json()
+    activity = world.plan(collaboration["id"], type="mentoring")
     cancelled = world.act("manager", collaboration["id"], "cancel", {"reason": "Dana dialihkan"})
     assert cancelled["status"] == "cancelled"
     seen = world.call("manager", "GET", f"/api/v1/activities/{activity['id']}").get_json()
@@ -276,13 +271,13 @@ def test_cancelling_a_collaboration_cancels_its_planned_activities(world):
 
 def test_activity_patch_and_cancel(world):
     collaboration = accepted(world)
-    activity = world.call(
+    planned = world.call(
         "manager",
         "POST",
         f"{C}/{collaboration['id']}/activities",
         json={"type": "mentoring", "date": "2031-04-01"},
     )
-    etag, activity = activity.headers["ETag"], activity.get_json()
+    etag, activity = planned.headers["ETag"], planned.get_json()
     path = f"/api/v1/activities/{activity['id']}"
     moved = world.call("manager", "PATCH", path, json={"date": "2031-04-08"}, headers={"If-Match": etag})
     assert moved.status_code == 200 and moved.get_json()["date"] == "2031-04-08"
@@ -346,12 +341,7 @@ def test_a_transition_after_an_unflushed_edit_in_the_same_transaction_keeps_both
 
 def test_the_partner_confirms_an_activity_once_until_the_centre_moves_it(world):
     collaboration = accepted(world)
-    activity = world.call(
-        "manager",
-        "POST",
-        f"{C}/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01", "location": "Aula PLUT"},
-    ).get_json()
+    activity = world.plan(collaboration["id"], location="Aula PLUT")
     path = f"/api/v1/activities/{activity['id']}"
     assert activity["confirmed_at"] is None
     assert world.call("manager", "POST", f"{path}/confirm", json={}).status_code == 403
@@ -385,12 +375,7 @@ def test_the_database_refuses_a_confirmation_without_its_author(world):
     from sqlalchemy.exc import IntegrityError
 
     collaboration = accepted(world)
-    activity = world.call(
-        "manager",
-        "POST",
-        f"{C}/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01"},
-    ).get_json()
+    activity = world.plan(collaboration["id"])
     table = Activity.__table__
     with pytest.raises(IntegrityError):
         db.session.execute(

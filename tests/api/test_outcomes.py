@@ -26,18 +26,10 @@ def work(world):
         ("manager", "partner", "malang"),
         ("other_manager", "other_partner", "gianyar"),
     ):
-        collaboration = world.draft(manager, partner_id=world.ids[partner])
-        world.act(manager, collaboration["id"], "propose")
-        world.act(partner, collaboration["id"], "accept")
-        activity = world.call(
-            manager,
-            "POST",
-            f"/api/v1/collaborations/{collaboration['id']}/activities",
-            json={"type": "training", "date": "2031-04-01"},
-        )
-        assert activity.status_code == 201, activity.get_json()
+        collaboration = world.accepted(manager, partner, partner_id=world.ids[partner])
+        activity = world.plan(collaboration["id"], who=manager)
         ids[f"{key}_collaboration"] = collaboration["id"]
-        ids[f"{key}_activity"] = activity.get_json()["id"]
+        ids[f"{key}_activity"] = activity["id"]
     business = UmkmFactory(registered_by_centre_id=world.ids["centre"])
     AttendanceFactory(activity=db.session.get(Activity, ids["malang_activity"]), umkm=business)
     ids["nib"] = business.nib

@@ -42,27 +42,11 @@ NEGATIVE_CHECKS = [*CHECKS, negative_data_rejection]
 
 def existing_records(world) -> dict[str, int]:
     """Records of every kind the manager's centre has, for the third pass to aim at."""
-    collaboration = world.draft()
-    world.act("manager", collaboration["id"], "propose")
-    world.act("partner", collaboration["id"], "accept")
-    activity = world.call(
-        "manager",
-        "POST",
-        f"/api/v1/collaborations/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01"},
-    ).get_json()
-    agreement = world.call(
-        "manager",
-        "POST",
-        "/api/v1/agreements",
-        json={
-            "partnership_id": collaboration["partnership_id"],
-            "kind": "mou",
-            "number": "MoU/1",
-            "signed_on": "2024-01-01",
-            "valid_until": "2026-12-31",
-        },
-    ).get_json()
+    collaboration = world.accepted()
+    activity = world.plan(collaboration["id"])
+    agreement = world.sign(
+        collaboration["partnership_id"], number="MoU/1", signed_on="2024-01-01", valid_until="2026-12-31"
+    )
     world.draft(title="Masih draf")
     return {
         "centre_id": world.ids["centre"],

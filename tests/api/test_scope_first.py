@@ -40,29 +40,9 @@ def records(world) -> dict[str, tuple[str, int]]:
     collaboration with the bank, its activity, partnership and MoU, a notification of the
     bank's user; centres and partners are public registries, so their ids are Malang's and
     the bank's own."""
-    collaboration = world.draft()
-    world.act("manager", collaboration["id"], "propose")
-    world.act("partner", collaboration["id"], "accept")
-    activity = world.call(
-        "manager",
-        "POST",
-        f"/api/v1/collaborations/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01", "title": "Kelas foto produk"},
-    )
-    assert activity.status_code == 201, activity.get_json()
-    agreement = world.call(
-        "manager",
-        "POST",
-        "/api/v1/agreements",
-        json={
-            "partnership_id": collaboration["partnership_id"],
-            "kind": "mou",
-            "number": "MoU/001/2031",
-            "signed_on": "2031-01-10",
-            "valid_until": "2033-01-09",
-        },
-    )
-    assert agreement.status_code == 201, agreement.get_json()
+    collaboration = world.accepted()
+    activity = world.plan(collaboration["id"], title="Kelas foto produk")
+    agreement = world.sign(collaboration["partnership_id"])
     notification = notifications.create(
         db.session,
         world.users["partner"],
@@ -72,7 +52,7 @@ def records(world) -> dict[str, tuple[str, int]]:
     )
     db.session.commit()
     business = UmkmFactory(registered_by_centre_id=world.ids["centre"])
-    AttendanceFactory(activity_id=activity.get_json()["id"], umkm=business)
+    AttendanceFactory(activity_id=activity["id"], umkm=business)
     attachment = world.call(
         "manager",
         "POST",
@@ -86,9 +66,9 @@ def records(world) -> dict[str, tuple[str, int]]:
     )
     return {
         "collaboration_id": ("manager", collaboration["id"]),
-        "activity_id": ("manager", activity.get_json()["id"]),
+        "activity_id": ("manager", activity["id"]),
         "partnership_id": ("manager", collaboration["partnership_id"]),
-        "agreement_id": ("manager", agreement.get_json()["id"]),
+        "agreement_id": ("manager", agreement["id"]),
         "notification_id": ("partner", notification.id),
         "centre_id": ("admin", world.ids["centre"]),
         "partner_id": ("admin", world.ids["partner"]),

@@ -48,20 +48,12 @@ def assert_no_personal_data(response) -> None:
 def on_bank_activity(world) -> Umkm:
     """Malang's collaboration with the bank, accepted, with an activity a business attended;
     the business carries a distinctive owner, phone and e-mail."""
-    collaboration = world.draft()
-    world.act("manager", collaboration["id"], "propose")
-    world.act("partner", collaboration["id"], "accept")
-    activity = world.call(
-        "manager",
-        "POST",
-        f"/api/v1/collaborations/{collaboration['id']}/activities",
-        json={"type": "training", "date": "2031-04-01"},
-    )
-    assert activity.status_code == 201, activity.get_json()
+    collaboration = world.accepted()
+    activity = world.plan(collaboration["id"])
     business = UmkmFactory(
         nib=NIB, owner_name=OWNER, phone=PHONE, email=EMAIL, registered_by_centre_id=world.ids["centre"]
     )
-    AttendanceFactory(activity=db.session.get(Activity, activity.get_json()["id"]), umkm=business)
+    AttendanceFactory(activity=db.session.get(Activity, activity["id"]), umkm=business)
     db.session.commit()
     return business
 
