@@ -2,10 +2,9 @@
 consumer compiled event by event equal a full recompute from the source tables.
 
 Each action goes through the services (draft, edit a draft, propose, accept, decline, ask,
-revise, expire, activate, complete, cancel; plan, report and cancel activities; record a
-business's outcome, tied to an activity, a collaboration or nothing, by a centre or the
-ministry) or, for attendance, does what the attendance service does (a business on an
-activity's list, the activity's count, the event), under a clock that moves on; the events
+revise, expire, activate, complete, cancel; plan, report and cancel activities; put a
+business on an activity's attendance; record a business's outcome, tied to an activity, a
+collaboration or nothing, by a centre or the ministry), under a clock that moves on; the events
 it puts in the outbox are delivered to the statistics handlers later, in random batches and
 random order, some twice, as competing workers and redeliveries would.
 """
@@ -19,14 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from events import catalogue
 from events.envelope import decode
-from events.outbox import emit
 from events.store import outbox, processed_events
 from mitra.extensions import db
 from mitra.models import (
     SERVICE_AREAS,
     Activity,
+    ActivityStatus,
     Agreement,
     Attendance,
     AuditEntry,
@@ -34,9 +32,10 @@ from mitra.models import (
     Outcome,
     OutcomeType,
     Partnership,
+    Umkm,
 )
 from mitra.security.auth import SystemActor
-from mitra.services import activities, collaborations, lifecycle, outcomes, statistics
+from mitra.services import activities, attendance, collaborations, lifecycle, outcomes, statistics
 from mitra.services.errors import ServiceError
 from mitra.services.unit_of_work import UnitOfWork
 from tests.factories import CentreFactory, PartnerFactory, UmkmFactory, UserFactory
@@ -246,30 +245,23 @@ class World:
         return True
 
     def attend(self, a: int, b: int) -> bool:
-        """A business on an activity's list, whatever its status: planned, held or cancelled."""
-        listed = db.session.scalars(select(Activity).order_by(Activity.id)).all()
+        """A business put on a planned or held activity's list by its centre (a list stays
+        on an activity cancelled afterwards)."""
+        listed = db.session.scalars(
+            select(Activity)
+            .where(Activity.status.in_((ActivityStatus.PLANNED, ActivityStatus.HELD)))
+            .order_by(Activity.id)
+        ).all()
         if not listed:
             return False
         activity = listed[a % len(listed)]
         business = self.businesses[b % len(self.businesses)]
-        if db.session.get(Attendance, (activity.id, business.id)) is None:
-            db.session.add(Attendance(activity_id=activity.id, umkm_id=business.id))
-            db.session.flush()
-        activity.umkm_reached = db.session.scalar(
-            select(func.count()).select_from(Attendance).where(Attendance.activity_id == activity.id)
-        )
-        collaboration = activity.collaboration
-        emit(
-            db.session(),
-            catalogue.AttendanceRecorded(
-                activity_id=activity.id,
-                collaboration_id=collaboration.id,
-                centre_id=collaboration.centre_id,
-                partner_id=collaboration.partner_id,
-                umkm_reached=activity.umkm_reached,
-                added=1,
-                actor="user:1",
-            ),
+        on_list = db.session.scalars(
+            select(Umkm.nib).join(Attendance).where(Attendance.activity_id == activity.id)
+        ).all()
+        rows = [{"nib": nib} for nib in sorted({*on_list, business.nib})]
+        attendance.replace(
+            self.managers[activity.collaboration.centre_id], activity.id, rows, clock=self.clock
         )
         return True
 
